@@ -1,0 +1,144 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { StackConfig } from '../core/config.ts';
+import { componentLogger } from '../core/logger.ts';
+import {
+  clickhouseCommand,
+  clickhousePaths,
+  clickhouseReady,
+  prepareClickHouse,
+} from './clickhouse.ts';
+import { ensureDebianCommands, ensureKafkaJars, StackSetupError } from './install.ts';
+import { kafkaCommand, kafkaPaths, kafkaReady, prepareKafka } from './kafka.ts';
+import {
+  isPortOpen,
+  runningPid,
+  startDetached,
+  stopProcess,
+  waitFor,
+  type ManagedProcess,
+} from './process.ts';
+
+/** What `stack status` reports for one service. */
+export interface ServiceStatus {
+  name: 'kafka' | 'clickhouse';
+  running: boolean;
+  pid?: number;
+  address: string;
+  ready: boolean;
+  log: string;
+}
+
+interface Service {
+  name: ServiceStatus['name'];
+  port: number;
+  process: ManagedProcess;
+  log: string;
+  prepare: () => void;
+  command: () => { command: string; args: string[] };
+  ready: () => Promise<boolean>;
+  portSetting: string;
+}
+
+const log = componentLogger('stack');
+
+function services(stack: StackConfig): Service[] {
+  const dir = resolve(stack.dir);
+  const kafka = kafkaPaths(dir);
+  const clickhouse = clickhousePaths(dir);
+  return [
+    {
+      name: 'clickhouse',
+      port: stack.clickhouseHttpPort,
+      process: clickhouse.process,
+      log: clickhouse.log,
+      prepare: () => {
+        ensureDebianCommands(['clickhouse-server', 'clickhouse-client', 'kcat'], log);
+        prepareClickHouse(clickhouse, stack);
+      },
+      command: () => clickhouseCommand(clickhouse),
+      ready: () => clickhouseReady(stack.clickhouseHttpPort),
+      portSetting: 'stack.clickhouseHttpPort',
+    },
+    {
+      name: 'kafka',
+      port: stack.kafkaPort,
+      process: kafka.process,
+      log: kafka.log,
+      prepare: () => {
+        ensureKafkaJars(kafka.lib, log);
+        prepareKafka(kafka, stack, log);
+      },
+      command: () => kafkaCommand(kafka),
+      ready: () => kafkaReady(stack.kafkaPort),
+      portSetting: 'stack.kafkaPort',
+    },
+  ];
+}
+
+/**
+ * Installs what is missing, starts ClickHouse and the Kafka broker on loopback, and waits until
+ * both answer. Services that already run are left alone, so `up` twice is safe.
+ */
+export async function stackUp(stack: StackConfig): Promise<ServiceStatus[]> {
+  mkdirSync(resolve(stack.dir), { recursive: true });
+  for (const service of services(stack)) await startService(service, stack);
+  return stackStatus(stack);
+}
+
+async function startService(service: Service, stack: StackConfig): Promise<void> {
+  const pid = runningPid(service.process);
+  if (pid !== undefined) {
+    log.info({ service: service.name, pid }, 'service already running');
+  } else {
+    if (await isPortOpen(service.port)) {
+      throw new StackSetupError(
+        `port ${service.port} for ${service.name} is taken by a process this stack did not start; ` +
+          `stop it or set ${service.portSetting} to a free port`,
+      );
+    }
+    service.prepare();
+    const { command, args } = service.command();
+    const started = startDetached(service.process, command, args, service.log);
+    log.info({ service: service.name, pid: started, port: service.port }, 'service started');
+  }
+
+  const ready = await waitFor(service.ready, stack.startTimeoutMs);
+  if (!ready) {
+    throw new StackSetupError(
+      `${service.name} did not answer on 127.0.0.1:${service.port} within ${stack.startTimeoutMs} ms; see ${service.log}`,
+    );
+  }
+  log.info({ service: service.name, port: service.port }, 'service ready');
+}
+
+/** Stops the processes that `up` started, and only those. Returns what was stopped. */
+export async function stackDown(stack: StackConfig): Promise<{ name: string; pid: number }[]> {
+  const stopped: { name: string; pid: number }[] = [];
+  // Kafka first: it holds no data in ClickHouse, but stopping it first ends client retries sooner.
+  for (const service of services(stack).reverse()) {
+    const pid = await stopProcess(service.process);
+    if (pid !== undefined) {
+      stopped.push({ name: service.name, pid });
+      log.info({ service: service.name, pid }, 'service stopped');
+    }
+  }
+  return stopped;
+}
+
+export async function stackStatus(stack: StackConfig): Promise<ServiceStatus[]> {
+  const result: ServiceStatus[] = [];
+  for (const service of services(stack)) {
+    const pid = runningPid(service.process);
+    const status: ServiceStatus = {
+      name: service.name,
+      running: pid !== undefined,
+      address: `127.0.0.1:${service.port}`,
+      ready: pid !== undefined && (await service.ready()),
+      log: service.log,
+    };
+    if (pid !== undefined) status.pid = pid;
+    result.push(status);
+  }
+  return result;
+}
