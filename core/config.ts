@@ -7,6 +7,7 @@ import { ingestConfigSchema } from '../ingest/config.ts';
 import { trainConfigSchema } from '../models/config.ts';
 import { scoreConfigSchema } from '../detectors/config.ts';
 import { alertsConfigSchema } from '../alerts/config.ts';
+import { policyConfigSchema } from '../policy/config.ts';
 
 const hostPort = z
   .string()
@@ -67,6 +68,7 @@ export const configSchema = z.strictObject({
   train: trainConfigSchema,
   score: scoreConfigSchema,
   alerts: alertsConfigSchema,
+  policy: policyConfigSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

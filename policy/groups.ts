@@ -1,0 +1,43 @@
+/**
+ * API groups: the unit a grant is reviewed in. A route belongs to the group of its destination
+ * host and path prefix, or to the group of its OpenAPI tag when its host has an OpenAPI document.
+ *
+ * Prefix rule: the route's leading static segments, at most `prefixSegments` of them, stopping at
+ * the first segment that holds a parameter. With two segments, `/rest/api/content/{id}` is in
+ * `wiki.corp/rest/api`, `/issue/{id}` in `tickets.corp/issue`, and `/{tenant}/x` in `tickets.corp/`.
+ * A tagged operation is in `HOST#TAG` (its first tag), for example `wiki.corp#content`.
+ */
+
+/** Looks up the OpenAPI tag of one operation; undefined when the document has none for it. */
+export type TagLookup = (method: string, host: string, route: string) => string | undefined;
+
+export interface GroupingOptions {
+  prefixSegments: number;
+  tagOf?: TagLookup;
+}
+
+/** Returns the path prefix that names the group of `route`, for example `/rest/api`. */
+export function routePrefix(route: string, prefixSegments: number): string {
+  const segments = route.split('/').filter((segment) => segment.length > 0);
+  const kept: string[] = [];
+
+  for (const segment of segments) {
+    if (kept.length >= prefixSegments || segment.includes('{')) break;
+    kept.push(segment);
+  }
+  return `/${kept.join('/')}`;
+}
+
+/** Returns the id of the API group of one call. */
+export function groupOf(
+  method: string,
+  host: string,
+  route: string,
+  options: GroupingOptions,
+): string {
+  const tag = options.tagOf?.(method, host, route);
+  if (tag !== undefined) return `${host}#${tag}`;
+
+  const prefix = routePrefix(route, options.prefixSegments);
+  return prefix === '/' ? `${host}/` : `${host}${prefix}`;
+}
