@@ -18,6 +18,8 @@ export const consumerConfigSchema = z
     maxFetchBytes: positiveInt.default(64 * 1024 * 1024),
     /** How long the broker may wait to fill a fetch before it answers, in milliseconds. */
     maxBatchWaitMs: positiveInt.default(1000),
+    /** Partitions whose batches are written at the same time by one process. */
+    partitionsConsumedConcurrently: positiveInt.default(2),
     /** Minimum bytes the broker collects before it answers a fetch early. */
     minFetchBytes: positiveInt.default(1024 * 1024),
     /** First retry delay after a failed insert or dead-letter produce, in milliseconds. */
