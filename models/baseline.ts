@@ -110,6 +110,13 @@ export interface PeerGroupPrior {
   bytesOutPerWindow: RobustStats;
   errorRatios: ErrorRatios;
   hourOfWeekProbability: number[];
+  /** Median over the group's members; absent in priors written before it was added. */
+  ratePerHour?: RobustStats;
+  /** Median over the group's members, per hour-of-week slot. */
+  expectedPerHourOfWeek?: number[];
 }
+
+/** Group number of the prior built from every principal, for principals without a peer group. */
+export const GLOBAL_PRIOR_GROUP = -1;
 
 export const HOURS_PER_WEEK = 168;
