@@ -24,4 +24,26 @@ export interface Alert {
   findings: Finding[];
   /** Source addresses seen in the window, for the responder and for revocation decisions. */
   sourceIps: string[];
+  /** What the revocation policy decided for this alert; set by the alert pipeline. */
+  revocation?: RevocationNote;
+}
+
+export const ALERT_STATUSES = ['open', 'acked', 'dismissed'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** The revocation policy's decision, carried in the delivered alert so responders see it. */
+export interface RevocationNote {
+  decision: 'revoke' | 'would_revoke' | 'refused';
+  /** Why, for example `rate_limit_hour` or `protected_principal`. */
+  reason: string;
+}
+
+/** Returns the alert's detector names, sorted and without repeats: the key suppression uses. */
+export function detectorSet(alert: Pick<Alert, 'findings'>): string[] {
+  return [...new Set(alert.findings.map((finding) => finding.detector))].sort();
+}
+
+/** Returns true when severity `a` is at least `b`. */
+export function severityAtLeast(a: Severity, b: Severity): boolean {
+  return SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b);
 }

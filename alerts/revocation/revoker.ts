@@ -1,0 +1,159 @@
+import type { ClickHouseClient } from '../../clickhouse/client.ts';
+import { resolveSecret, type Secret } from '../../core/secret.ts';
+import { componentLogger } from '../../core/logger.ts';
+import type { Alert } from '../alert.ts';
+import { DeliveryError } from '../errors.ts';
+import { postHttp } from '../sinks/http.ts';
+import type { DeliveryRequest, FetchFunction, Sink } from '../sinks/sink.ts';
+import { alreadyRevoked, writeAudit } from './audit.ts';
+import type { RevocationConfig, RevocationEndpoint } from './config.ts';
+
+const log = componentLogger('revocation');
+
+/** The name under which revocation calls go through the outbox like a sink. */
+export const REVOCATION_SINK = 'revocation';
+
+interface PreparedCall {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Calls the identity provider for alerts the policy decided to revoke. It runs through the outbox,
+ * so a call interrupted by a crash is made after restart, with the same retries as a sink. A call
+ * already confirmed for the same alert and credential is not repeated. Every outcome is an audit
+ * row: `revoked` when the endpoint answered 2xx, `revoke_failed` when it rejected the call.
+ */
+export class RevocationSink implements Sink {
+  readonly name = REVOCATION_SINK;
+  readonly #endpoint: RevocationEndpoint;
+  readonly #secrets = new Map<string, Secret>();
+
+  constructor(
+    config: RevocationConfig,
+    private readonly client: ClickHouseClient,
+    private readonly fetch: FetchFunction,
+    private readonly now: () => number,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    if (config.endpoint === undefined) {
+      throw new DeliveryError('revocation needs alerts.revocation.endpoint', {
+        sink: REVOCATION_SINK,
+        retriable: false,
+      });
+    }
+    this.#endpoint = config.endpoint;
+    this.#mode = config.mode;
+  }
+
+  readonly #mode: string;
+
+  async deliver(request: DeliveryRequest): Promise<number> {
+    const { alert } = request;
+    if (await alreadyRevoked(this.client, alert)) {
+      log.info({ alert_id: alert.id, principal: alert.principal }, 'revocation already confirmed');
+      return 0;
+    }
+
+    const call = this.#prepare(alert);
+    if (call === undefined) {
+      await this.#audit(alert, 'revoke_failed', 'no_token_mapping', 0, 'no token configured');
+      throw new DeliveryError(
+        `no token is configured for principal ${alert.principal} in alerts.revocation.endpoint.tokens`,
+        { sink: REVOCATION_SINK, retriable: false, context: { principal: alert.principal } },
+      );
+    }
+
+    try {
+      const response = await postHttp({
+        sink: REVOCATION_SINK,
+        url: this.#endpoint.url,
+        ...call,
+        timeoutMs: this.#endpoint.timeoutMs,
+        signal: request.signal,
+        fetch: this.fetch,
+      });
+      await this.#audit(alert, 'revoked', 'policy', response.statusCode, '');
+      log.warn({ alert_id: alert.id, principal: alert.principal }, 'credential revoked');
+      return response.statusCode;
+    } catch (error) {
+      if (error instanceof DeliveryError && !error.retriable) {
+        await this.#audit(
+          alert,
+          'revoke_failed',
+          'endpoint_rejected',
+          error.statusCode,
+          error.message,
+        );
+      }
+      throw error;
+    }
+  }
+
+  #prepare(alert: Alert): PreparedCall | undefined {
+    const endpoint = this.#endpoint;
+    if (endpoint.type === 'json') {
+      const token = endpoint.bearerToken && this.#secret(endpoint.bearerToken, 'bearerToken');
+      return {
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token.reveal()}` } : {}),
+        },
+        body: JSON.stringify({
+          principal: alert.principal,
+          credential_fingerprint: alert.credential,
+          alert_id: alert.id,
+          severity: alert.severity,
+          reason: alert.findings.map((f) => f.explanation).join(' '),
+        }),
+      };
+    }
+
+    const tokenRef = endpoint.tokens[alert.principal];
+    if (tokenRef === undefined) return undefined;
+    const token = this.#secret(tokenRef, `tokens.${alert.principal}`);
+    const clientSecret = this.#secret(endpoint.clientSecret, 'clientSecret');
+    const basic = Buffer.from(
+      `${encodeURIComponent(endpoint.clientId)}:${encodeURIComponent(clientSecret.reveal())}`,
+    ).toString('base64');
+    return {
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${basic}`,
+      },
+      body: new URLSearchParams({
+        token: token.reveal(),
+        token_type_hint: endpoint.tokenTypeHint,
+      }).toString(),
+    };
+  }
+
+  /** Resolves a secret once; a missing one is a configuration error raised on first use. */
+  #secret(ref: Parameters<typeof resolveSecret>[0], key: string): Secret {
+    const cacheKey = `${key}`;
+    const cached = this.#secrets.get(cacheKey);
+    if (cached) return cached;
+    const secret = resolveSecret(ref, `alerts.revocation.endpoint.${key}`, this.env);
+    this.#secrets.set(cacheKey, secret);
+    return secret;
+  }
+
+  async #audit(
+    alert: Alert,
+    decision: 'revoked' | 'revoke_failed',
+    reason: string,
+    statusCode: number,
+    detail: string,
+  ): Promise<void> {
+    await writeAudit(this.client, {
+      decidedAtMs: this.now(),
+      alert,
+      mode: this.#mode,
+      decision,
+      reason,
+      endpoint: this.#endpoint.url,
+      statusCode,
+      detail,
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { DeliveryError } from '../errors.ts';
+import type { FetchFunction } from './sink.ts';
+
+export interface HttpPost {
+  sink: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  fetch: FetchFunction;
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  body: string;
+}
+
+/** Same-origin 307 and 308 redirects followed before giving up. */
+const MAX_REDIRECTS = 3;
+
+/**
+ * POSTs a body and returns the 2xx response. Redirects are never followed automatically: a 307 or
+ * 308 to the same origin is repeated by hand, and any other redirect is rejected, so an alert and
+ * its credentials go only to the configured host. TLS certificates are verified by Node's fetch,
+ * which has no switch to turn that off here. The timeout aborts the request itself.
+ */
+export async function postHttp(request: HttpPost): Promise<HttpResponse> {
+  let url = new URL(request.url);
+  for (let redirects = 0; ; redirects++) {
+    const response = await send(request, url);
+    const location = response.headers.get('location');
+    const isRedirect = response.status >= 300 && response.status < 400;
+    if (!isRedirect) return await checkStatus(request, response);
+
+    await response.body?.cancel();
+    const next = location === null ? undefined : new URL(location, url);
+    const followable = response.status === 307 || response.status === 308;
+    if (next === undefined || next.origin !== url.origin || !followable) {
+      throw new DeliveryError(
+        `sink ${request.sink} answered ${response.status} with a redirect to ` +
+          `${next?.origin ?? 'nowhere'}; only same-origin 307/308 are followed, so point the sink's url at the final address`,
+        { sink: request.sink, statusCode: response.status, retriable: false },
+      );
+    }
+    if (redirects >= MAX_REDIRECTS) {
+      throw new DeliveryError(`sink ${request.sink} redirected more than ${MAX_REDIRECTS} times`, {
+        sink: request.sink,
+        statusCode: response.status,
+        retriable: false,
+      });
+    }
+    url = next;
+  }
+}
+
+async function send(request: HttpPost, url: URL): Promise<Response> {
+  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]);
+  try {
+    return await request.fetch(url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+      signal,
+    });
+  } catch (cause) {
+    const timedOut = signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError';
+    const what = timedOut ? `timed out after ${request.timeoutMs} ms` : 'failed';
+    throw new DeliveryError(`request to sink ${request.sink} ${what}`, {
+      sink: request.sink,
+      retriable: true,
+      cause,
+    });
+  }
+}
+
+/** 2xx succeeds; 408, 425, 429 and 5xx are worth a retry; any other status is final. */
+async function checkStatus(request: HttpPost, response: Response): Promise<HttpResponse> {
+  let body: string;
+  try {
+    body = await response.text();
+  } catch (cause) {
+    throw new DeliveryError(`reading the response of sink ${request.sink} failed`, {
+      sink: request.sink,
+      statusCode: response.status,
+      retriable: true,
+      cause,
+    });
+  }
+  if (response.ok) return { statusCode: response.status, body };
+
+  const retriable = [408, 425, 429].includes(response.status) || response.status >= 500;
+  throw new DeliveryError(
+    `sink ${request.sink} answered HTTP ${response.status}` +
+      (retriable ? '; retrying' : '; the request was rejected, so check the sink configuration'),
+    { sink: request.sink, statusCode: response.status, retriable },
+  );
+}
