@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secretRefSchema } from '../core/secret.ts';
 import { sourceConfigSchema } from './source-config.ts';
 
 const positiveInt = z.number().int().positive();
@@ -63,6 +64,8 @@ export const ingestConfigSchema = z
   .strictObject({
     /** One entry per access-log topic: its format and how the principal is found. */
     sources: z.array(sourceConfigSchema).default([]),
+    /** HMAC-SHA256 key of credential fingerprints; without it ingest cannot start. */
+    credentialKey: secretRefSchema.optional(),
     consumer: consumerConfigSchema,
   })
   .prefault({});
