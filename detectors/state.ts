@@ -57,6 +57,8 @@ export class PrincipalState {
   /** One-off markers of detectors, such as the baseline version already reported. */
   readonly markers = new Map<string, number>();
   credential = '';
+  /** Detector set and severity of the last alert of the current episode; '' when none. */
+  lastAlertKey = '';
 
   readonly #limits: StateLimits;
   readonly #buckets: MinuteBucket[];

@@ -1,0 +1,54 @@
+import { HOURS_PER_WEEK, type PrincipalBaseline } from '../models/baseline.ts';
+
+/** Sets and profiles derived from a baseline once, so detectors test membership in O(1). */
+export interface BaselineLookup {
+  /** Route keys built by {@link routeKey}. */
+  routes: Set<string>;
+  hosts: Set<string>;
+  methods: Set<string>;
+  networks: Set<string>;
+  userAgents: Set<string>;
+  /** Newest activity the baseline records, UTC milliseconds; 0 when it records none. */
+  lastSeenMs: number;
+  /** Share of active hours in each hour of the day (24 slots, local time), summing to 1. */
+  hourOfDayProbability: number[];
+}
+
+const cache = new WeakMap<PrincipalBaseline, BaselineLookup>();
+
+/** Returns the lookup of a baseline, built on first use and cached for the baseline object. */
+export function lookupFor(baseline: PrincipalBaseline): BaselineLookup {
+  let lookup = cache.get(baseline);
+  if (!lookup) {
+    lookup = buildLookup(baseline);
+    cache.set(baseline, lookup);
+  }
+  return lookup;
+}
+
+/** The key of a route in a lookup, `GET wiki.corp/rest/api/content/{id}`; `host` may be ''. */
+export function routeKey(method: string, host: string, route: string): string {
+  return `${method} ${host}${route}`;
+}
+
+function buildLookup(baseline: PrincipalBaseline): BaselineLookup {
+  const hourOfDay = new Array<number>(24).fill(0);
+  for (let slot = 0; slot < HOURS_PER_WEEK; slot++) {
+    hourOfDay[slot % 24]! += baseline.hourOfWeekProbability[slot] ?? 0;
+  }
+
+  let lastSeenMs = 0;
+  for (const seen of [...baseline.credentials, ...baseline.routes, ...baseline.networks]) {
+    if (seen.lastSeenMs > lastSeenMs) lastSeenMs = seen.lastSeenMs;
+  }
+
+  return {
+    routes: new Set(baseline.routes.map((r) => routeKey(r.method, r.host, r.route))),
+    hosts: new Set(baseline.hosts.map((h) => h.key)),
+    methods: new Set(baseline.methods.map((m) => m.key)),
+    networks: new Set(baseline.networks.map((n) => n.key)),
+    userAgents: new Set(baseline.userAgents.map((u) => u.key)),
+    lastSeenMs,
+    hourOfDayProbability: hourOfDay,
+  };
+}
