@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { EastwatchError } from '../core/errors.ts';
 import { rootLogger } from '../core/logger.ts';
+import { registerIngest } from './commands/ingest.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerPolicy } from './commands/policy.ts';
 import { registerStack } from './commands/stack.ts';
 
 const program = new Command('eastwatch')
@@ -15,6 +17,8 @@ const program = new Command('eastwatch')
 
 registerStack(program);
 registerMigrate(program);
+registerIngest(program);
+registerPolicy(program);
 
 /** Prints an error and its causes, one per line, without stack traces for expected failures. */
 function reportError(error: unknown): void {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { EastwatchError } from '../core/errors.ts';
 import type { OpenApiSource } from './config.ts';
-import type { TagLookup } from './groups.ts';
+import type { GroupingOptions, TagLookup } from './groups.ts';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -82,4 +82,15 @@ export function loadTagLookup(sources: readonly OpenApiSource[]): TagLookup | un
 
   return (method, host, route) =>
     byHost.get(host)?.get(`${method.toUpperCase()} ${anonymiseParameters(route)}`);
+}
+
+/** Builds the grouping options of the `policy` section, reading its OpenAPI documents. */
+export function groupingOf(config: {
+  groupPrefixSegments: number;
+  openapi: readonly OpenApiSource[];
+}): GroupingOptions {
+  const tagOf = loadTagLookup(config.openapi);
+  return tagOf
+    ? { prefixSegments: config.groupPrefixSegments, tagOf }
+    : { prefixSegments: config.groupPrefixSegments };
 }
