@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { EastwatchError } from '../core/errors.ts';
 import { rootLogger } from '../core/logger.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerIngest } from './commands/ingest.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerStack } from './commands/stack.ts';
@@ -17,6 +18,7 @@ const program = new Command('eastwatch')
 
 registerStack(program);
 registerMigrate(program);
+registerIngest(program);
 registerIngest(program);
 registerPolicy(program);
 

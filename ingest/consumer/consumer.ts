@@ -1,4 +1,4 @@
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { createClickHouse, type ClickHouseClient } from '../../clickhouse/client.ts';
 import type { Config } from '../../core/config.ts';
 import { ConfigError, EastwatchError } from '../../core/errors.ts';
@@ -63,7 +63,10 @@ export class IngestConsumer {
       minBytes: consumerConfig.minFetchBytes,
       maxWaitTimeInMs: consumerConfig.maxBatchWaitMs,
     });
-    this.#producer = this.#kafka.producer({ allowAutoTopicCreation: true });
+    this.#producer = this.#kafka.producer({
+      allowAutoTopicCreation: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.#admin = this.#kafka.admin();
     this.#clickhouse = createClickHouse(config.clickhouse);
     this.done = new Promise((resolve, reject) => {
