@@ -115,7 +115,7 @@ export class RollupAccumulator {
         route: event.route,
       });
     }
-    addSeen(state.routes as Map<string, SeenAggregate>, key, event.timestamp);
+    addSeen(state.routes, key, event.timestamp);
   }
 
   private stateFor(principal: string): PrincipalState {

@@ -20,15 +20,24 @@ export interface TrainResult {
 
 /**
  * Turns rollups into baselines, the step both training paths share: each principal's own
- * statistics, then peer groups over all of them, then the priors, and finally the group's prior
- * in place of the statistics of every immature principal.
+ * statistics ({@link buildOwnBaselines}), then peer groups and priors over all of them
+ * ({@link groupAndApplyPriors}).
  */
 export function finishTraining(
   rollups: Iterable<PrincipalRollup>,
   config: TrainConfig,
   window: TrainingWindow,
 ): TrainResult {
-  const hoursByZone = new Map<string, ZoneHours>();
+  return groupAndApplyPriors(buildOwnBaselines(rollups, config, window), config);
+}
+
+/** Computes each principal's own baseline. Pass the same `hoursByZone` across batches of one run. */
+export function buildOwnBaselines(
+  rollups: Iterable<PrincipalRollup>,
+  config: TrainConfig,
+  window: TrainingWindow,
+  hoursByZone: Map<string, ZoneHours> = new Map(),
+): PrincipalBaseline[] {
   const own: PrincipalBaseline[] = [];
   for (const rollup of rollups) {
     const zone = timeZoneFor(rollup.principal, config);
@@ -39,7 +48,14 @@ export function finishTraining(
     }
     own.push(buildBaseline(rollup, { ...window, hours, config }));
   }
+  return own;
+}
 
+/**
+ * Assigns peer groups over all baselines, builds the priors, and puts the group's prior in place
+ * of the statistics of every immature principal.
+ */
+export function groupAndApplyPriors(own: PrincipalBaseline[], config: TrainConfig): TrainResult {
   const { assignments } = assignPeerGroups(own, {
     maxPeerGroups: config.maxPeerGroups,
     seed: config.peerSeed,
