@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Config } from '../../core/config.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { componentLogger } from '../../core/logger.ts';
@@ -24,11 +24,10 @@ export function registerIngest(program: Command): void {
   program
     .command('ingest')
     .description('consume access-log topics from Kafka and store the events in ClickHouse')
-    .option(
-      '-t, --topic <topic>',
-      'topic to consume; repeat for several (default: ingest.sources)',
-      collect,
-      [],
+    .addOption(
+      new Option('-t, --topic <topic>', 'topic to consume; repeat for several')
+        .argParser(collect)
+        .default([], 'every topic of ingest.sources'),
     )
     .option('-f, --format <format>', 'log format of the topics, for example nginx, apache, json')
     .option(
