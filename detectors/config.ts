@@ -40,9 +40,12 @@ export const detectorsConfigSchema = z
     idleHour: z
       .strictObject({
         enabled: z.boolean().default(true),
-        /** An hour is idle when its smoothed probability is below this; uniform is 1/168. */
-        idleProbability: score01.default(0.002),
-        /** Score of an hour with probability 0; it falls linearly to 0 at `idleProbability`. */
+        /**
+         * An hour is idle when its share of the principal's active hours, after the training
+         * pseudo-count is taken off, is below this (0.0015 is about one hour in 670).
+         */
+        idleShare: score01.default(0.0015),
+        /** Score of an hour never active; it falls linearly to 0 at `idleShare`. */
         maxScore: score01.default(0.6),
         /** Neighbouring hours that also count, so a one-hour daylight-saving shift is normal. */
         toleranceHours: z.number().int().min(0).max(3).default(1),
@@ -115,6 +118,11 @@ export const riskConfigSchema = z
     singleFamilyCap: score01.default(0.6),
     /** Added to the risk for every family beyond the first that reports at least 0.4. */
     corroborationBonus: score01.default(0.1),
+    /**
+     * Maximum risk of a principal without a mature baseline, judged by peer-group defaults: it
+     * is still reported, but stays below `high` during its learning period.
+     */
+    immatureCap: score01.default(0.65),
     severity: severityThresholdsSchema,
     /** Alerts below this severity are not emitted. */
     alertMinSeverity: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),

@@ -2,16 +2,19 @@ import { HOURS_PER_WEEK } from '../models/baseline.ts';
 import type { DetectorsConfig } from './config.ts';
 import { clampScore, type Detector, type DetectorInput } from './detector.ts';
 import { buildFinding } from './build-finding.ts';
-import { lookupFor } from './lookup.ts';
 import type { Finding } from './finding.ts';
 
 type IdleHourThresholds = DetectorsConfig['idleHour'];
 
 /**
  * Activity in an hour of the week in which the principal is normally idle, in its own time
- * zone. The probability of an hour blends the hour-of-week profile with the hour-of-day
- * profile (`hourOfDayWeight`), so two weeks of history are enough to know that 14:00 is normal
- * on a Thursday when it was normal on every other day. The largest probability within
+ * zone.
+ *
+ * Training smooths the hour-of-week probabilities with a pseudo-count, so every slot without
+ * activity has the same smallest probability. The detector subtracts that floor to get the
+ * slot's observed share of active hours. The share blends the hour-of-week profile with the
+ * hour-of-day profile (`hourOfDayWeight`), so two weeks of history are enough to know that
+ * 14:00 is normal on a Thursday when it was normal on the other days. The largest share within
  * `toleranceHours` of the event counts, so a schedule kept in UTC that moves by an hour at a
  * daylight-saving change stays normal. Immature principals are judged by the peer prior's
  * profile at half the score; principals with neither are not judged.
@@ -26,54 +29,73 @@ export function createIdleHourDetector(thresholds: IdleHourThresholds): Detector
       const profile = profileFor(input);
       if (!profile) return undefined;
 
-      const probability = tolerantProbability(profile, input.context.hourOfWeek, thresholds);
-      if (probability >= thresholds.idleProbability) return undefined;
+      const share = activeShare(profile, input.context.hourOfWeek, thresholds);
+      if (share >= thresholds.idleShare) return undefined;
 
-      const closeness = 1 - probability / thresholds.idleProbability;
+      const closeness = 1 - share / thresholds.idleShare;
       const score = clampScore(thresholds.maxScore * closeness * profile.weight);
       if (score === 0) return undefined;
 
       const { event, context } = input;
       const explanation =
         `${event.principal} was active at ${context.localHourLabel}, an hour in which it is ` +
-        `normally idle (probability ${probability.toFixed(4)} against ` +
-        `${(1 / HOURS_PER_WEEK).toFixed(4)} for an average hour); check who held the credential.`;
+        `normally idle (${(share * 100).toFixed(2)}% of its active hours fall there); ` +
+        `check who held the credential.`;
       return buildFinding('idle-hour', input, score, explanation, {
         hourOfWeek: context.hourOfWeek,
         localHour: context.localHourLabel,
-        probability: Math.round(probability * 1e6) / 1e6,
-        idleProbability: thresholds.idleProbability,
+        activeShare: Math.round(share * 1e6) / 1e6,
+        idleShare: thresholds.idleShare,
         fromPeerPrior: profile.fromPrior,
       });
     },
   };
 }
 
-interface HourProfile {
+/** Hour profiles with the smoothing floor removed. */
+export interface HourProfile {
+  /** Observed share of active hours per hour-of-week slot (168 values). */
   hourOfWeek: number[];
+  /** Observed share of active hours per hour of the day (24 values). */
   hourOfDay: number[];
   weight: number;
   fromPrior: boolean;
 }
 
 function profileFor({ baseline, prior }: DetectorInput): HourProfile | undefined {
-  if (baseline?.mature) {
-    const lookup = lookupFor(baseline);
-    return {
-      hourOfWeek: baseline.hourOfWeekProbability,
-      hourOfDay: lookup.hourOfDayProbability,
-      weight: 1,
-      fromPrior: false,
-    };
-  }
+  if (baseline?.mature) return cachedProfile(baseline.hourOfWeekProbability);
   if (!prior) return undefined;
-  const hourOfDay = new Array<number>(24).fill(0);
-  prior.hourOfWeekProbability.forEach((p, slot) => (hourOfDay[slot % 24]! += p));
-  return { hourOfWeek: prior.hourOfWeekProbability, hourOfDay, weight: 0.5, fromPrior: true };
+  return { ...cachedProfile(prior.hourOfWeekProbability), weight: 0.5, fromPrior: true };
 }
 
-/** The largest blended probability within the tolerance around `slot`. */
-export function tolerantProbability(
+/** Profiles by the probability array they came from; baselines and priors are immutable. */
+const profiles = new WeakMap<number[], HourProfile>();
+
+function cachedProfile(probability: number[]): HourProfile {
+  let profile = profiles.get(probability);
+  if (!profile) {
+    profile = { ...observedShares(probability), weight: 1, fromPrior: false };
+    profiles.set(probability, profile);
+  }
+  return profile;
+}
+
+/** Removes the pseudo-count floor (the smallest probability) from a smoothed profile. */
+export function observedShares(probability: readonly number[]): {
+  hourOfWeek: number[];
+  hourOfDay: number[];
+} {
+  const floor = probability.length === HOURS_PER_WEEK ? Math.min(...probability) : 0;
+  const hourOfWeek = Array.from({ length: HOURS_PER_WEEK }, (_, slot) =>
+    Math.max(0, (probability[slot] ?? 0) - floor),
+  );
+  const hourOfDay = new Array<number>(24).fill(0);
+  hourOfWeek.forEach((share, slot) => (hourOfDay[slot % 24]! += share));
+  return { hourOfWeek, hourOfDay };
+}
+
+/** The largest blended share within the tolerance around `slot`. */
+export function activeShare(
   profile: Pick<HourProfile, 'hourOfWeek' | 'hourOfDay'>,
   slot: number,
   thresholds: Pick<IdleHourThresholds, 'toleranceHours' | 'hourOfDayWeight'>,

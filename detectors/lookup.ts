@@ -1,4 +1,4 @@
-import { HOURS_PER_WEEK, type PrincipalBaseline } from '../models/baseline.ts';
+import type { PrincipalBaseline } from '../models/baseline.ts';
 
 /** Sets and profiles derived from a baseline once, so detectors test membership in O(1). */
 export interface BaselineLookup {
@@ -10,8 +10,6 @@ export interface BaselineLookup {
   userAgents: Set<string>;
   /** Newest activity the baseline records, UTC milliseconds; 0 when it records none. */
   lastSeenMs: number;
-  /** Share of active hours in each hour of the day (24 slots, local time), summing to 1. */
-  hourOfDayProbability: number[];
 }
 
 const cache = new WeakMap<PrincipalBaseline, BaselineLookup>();
@@ -32,11 +30,6 @@ export function routeKey(method: string, host: string, route: string): string {
 }
 
 function buildLookup(baseline: PrincipalBaseline): BaselineLookup {
-  const hourOfDay = new Array<number>(24).fill(0);
-  for (let slot = 0; slot < HOURS_PER_WEEK; slot++) {
-    hourOfDay[slot % 24]! += baseline.hourOfWeekProbability[slot] ?? 0;
-  }
-
   let lastSeenMs = 0;
   for (const seen of [...baseline.credentials, ...baseline.routes, ...baseline.networks]) {
     if (seen.lastSeenMs > lastSeenMs) lastSeenMs = seen.lastSeenMs;
@@ -49,6 +42,5 @@ function buildLookup(baseline: PrincipalBaseline): BaselineLookup {
     networks: new Set(baseline.networks.map((n) => n.key)),
     userAgents: new Set(baseline.userAgents.map((u) => u.key)),
     lastSeenMs,
-    hourOfDayProbability: hourOfDay,
   };
 }

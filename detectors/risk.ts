@@ -24,6 +24,7 @@ export interface RiskAssessment {
  * 4. While only one family reports, the risk is capped at `singleFamilyCap`, so one weak
  *    signal never reaches `high` however strong it is.
  * 5. Every further family that reports at least 0.4 adds `corroborationBonus`.
+ * 6. A principal without a mature baseline is capped at `immatureCap`.
  *
  * With the defaults, a new route (0.5), a new network (0.6) and an idle hour (0.6) give
  * 1 - 0.5 * 0.4 * 0.4 = 0.92 plus 0.2, so critical; one new route alone gives medium at most.
@@ -32,6 +33,7 @@ export function assessRisk(
   findings: Iterable<Finding>,
   familyOf: (detector: string) => DetectorFamily,
   config: RiskConfig,
+  options: { mature: boolean } = { mature: true },
 ): RiskAssessment {
   const counted = [...findings]
     .filter((f) => f.score >= config.minFindingScore)
@@ -50,6 +52,7 @@ export function assessRisk(
   if (familyScores.size === 1) risk = Math.min(risk, config.singleFamilyCap);
   const corroborating = [...familyScores.values()].filter((s) => s >= 0.4).length;
   if (corroborating > 1) risk += config.corroborationBonus * (corroborating - 1);
+  if (!options.mature) risk = Math.min(risk, config.immatureCap);
   risk = Math.round(Math.min(1, risk) * 1000) / 1000;
 
   return {

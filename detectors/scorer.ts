@@ -189,6 +189,7 @@ export class Scorer {
       state.findings.values(),
       (d) => this.#families.get(d) ?? 'policy',
       this.#config.risk,
+      { mature: baseline?.mature === true },
     );
     if (severityRank(assessment.severity) < severityRank(this.#config.risk.alertMinSeverity)) {
       return undefined;
