@@ -55,7 +55,13 @@ export async function postHttp(request: HttpPost): Promise<HttpResponse> {
 }
 
 async function send(request: HttpPost, url: URL): Promise<Response> {
-  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]);
+  // The timer holds the controller strongly. With AbortSignal.timeout() inside AbortSignal.any(),
+  // Node 20 could collect the timeout signal before it fired, and the request then hung.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => {
+    timeout.abort(new DOMException('request timed out', 'TimeoutError'));
+  }, request.timeoutMs);
+  const signal = AbortSignal.any([request.signal, timeout.signal]);
   try {
     return await request.fetch(url, {
       method: 'POST',
@@ -65,13 +71,14 @@ async function send(request: HttpPost, url: URL): Promise<Response> {
       signal,
     });
   } catch (cause) {
-    const timedOut = signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError';
-    const what = timedOut ? `timed out after ${request.timeoutMs} ms` : 'failed';
+    const what = timeout.signal.aborted ? `timed out after ${request.timeoutMs} ms` : 'failed';
     throw new DeliveryError(`request to sink ${request.sink} ${what}`, {
       sink: request.sink,
       retriable: true,
       cause,
     });
+  } finally {
+    clearTimeout(timer);
   }
 }
 
