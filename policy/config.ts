@@ -2,6 +2,15 @@ import { z } from 'zod';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+function isRegex(text: string): boolean {
+  try {
+    new RegExp(text, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const openApiSourceSchema = z.strictObject({
   /** Destination host whose routes the file describes, lower case. */
   host: z.string().min(1),
@@ -45,7 +54,12 @@ export const policyConfigSchema = z
     /** Calls a route needs in the baseline to enter the policy; rarer routes go to review. */
     minRouteCount: z.number().int().positive().default(5),
     /** Static leading route segments that name an API group, per destination host. */
-    groupPrefixSegments: z.number().int().min(1).max(8).default(2),
+    groupPrefixSegments: z.number().int().min(1).max(8).default(1),
+    /** Leading segments of the API root (case-insensitive regular expression), not counted. */
+    groupRootSegments: z
+      .string()
+      .refine(isRegex, 'expected a valid regular expression')
+      .default('^(api|rest|v[0-9]+|[0-9]+)$'),
     /** OpenAPI documents whose operation tags name the API groups of their host. */
     openapi: z.array(openApiSourceSchema).default([]),
     /** Default window of `policy diff`, in milliseconds. */

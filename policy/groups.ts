@@ -3,9 +3,11 @@
  * host and path prefix, or to the group of its OpenAPI tag when its host has an OpenAPI document.
  *
  * Prefix rule: the route's leading static segments, at most `prefixSegments` of them, stopping at
- * the first segment that holds a parameter. With two segments, `/rest/api/content/{id}` is in
- * `wiki.corp/rest/api`, `/issue/{id}` in `tickets.corp/issue`, and `/{tenant}/x` in `tickets.corp/`.
- * A tagged operation is in `HOST#TAG` (its first tag), for example `wiki.corp#content`.
+ * the first segment that holds a parameter. Leading segments that match `rootSegment` (by default
+ * `api`, `rest`, `v1` and bare numbers) stay in the prefix without counting, so that the group is
+ * the resource rather than the API root. With one segment, `/rest/api/2/issue/{id}` is in
+ * `tickets.corp/rest/api/2/issue`, `/issue/{id}` in `tickets.corp/issue`, and `/{tenant}/x` in
+ * `tickets.corp/`. A tagged operation is in `HOST#TAG` (its first tag), e.g. `wiki.corp#content`.
  */
 
 /** Looks up the OpenAPI tag of one operation; undefined when the document has none for it. */
@@ -13,16 +15,22 @@ export type TagLookup = (method: string, host: string, route: string) => string 
 
 export interface GroupingOptions {
   prefixSegments: number;
+  /** Leading segments that belong to the API root: kept in the prefix, not counted. */
+  rootSegment?: RegExp;
   tagOf?: TagLookup;
 }
 
 /** Returns the path prefix that names the group of `route`, for example `/rest/api`. */
-export function routePrefix(route: string, prefixSegments: number): string {
+export function routePrefix(route: string, prefixSegments: number, rootSegment?: RegExp): string {
   const segments = route.split('/').filter((segment) => segment.length > 0);
   const kept: string[] = [];
+  let counted = 0;
+  let inRoot = rootSegment !== undefined;
 
   for (const segment of segments) {
-    if (kept.length >= prefixSegments || segment.includes('{')) break;
+    if (counted >= prefixSegments || segment.includes('{')) break;
+    inRoot = inRoot && rootSegment!.test(segment);
+    if (!inRoot) counted++;
     kept.push(segment);
   }
   return `/${kept.join('/')}`;
@@ -38,6 +46,6 @@ export function groupOf(
   const tag = options.tagOf?.(method, host, route);
   if (tag !== undefined) return `${host}#${tag}`;
 
-  const prefix = routePrefix(route, options.prefixSegments);
+  const prefix = routePrefix(route, options.prefixSegments, options.rootSegment);
   return prefix === '/' ? `${host}/` : `${host}${prefix}`;
 }

@@ -87,10 +87,13 @@ export function loadTagLookup(sources: readonly OpenApiSource[]): TagLookup | un
 /** Builds the grouping options of the `policy` section, reading its OpenAPI documents. */
 export function groupingOf(config: {
   groupPrefixSegments: number;
+  groupRootSegments: string;
   openapi: readonly OpenApiSource[];
 }): GroupingOptions {
   const tagOf = loadTagLookup(config.openapi);
-  return tagOf
-    ? { prefixSegments: config.groupPrefixSegments, tagOf }
-    : { prefixSegments: config.groupPrefixSegments };
+  const options: GroupingOptions = {
+    prefixSegments: config.groupPrefixSegments,
+    rootSegment: new RegExp(config.groupRootSegments, 'i'),
+  };
+  return tagOf ? { ...options, tagOf } : options;
 }

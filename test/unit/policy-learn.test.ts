@@ -36,6 +36,20 @@ describe('routePrefix', () => {
   ])('%s with %i segments is %s', (route, segments, prefix) => {
     expect(routePrefix(route, segments)).toBe(prefix);
   });
+
+  const ROOT = /^(api|rest|v[0-9]+|[0-9]+)$/i;
+  it.each([
+    ['/rest/api/2/issue/{id}', '/rest/api/2/issue'],
+    ['/rest/api/2/search', '/rest/api/2/search'],
+    ['/rest/api/content/{id}', '/rest/api/content'],
+    ['/api/v1/users/{id}/keys', '/api/v1/users'],
+    ['/issue/{id}', '/issue'],
+    ['/issue/2/api', '/issue'],
+    ['/rest/{id}', '/rest'],
+    ['/rest/api', '/rest/api'],
+  ])('%s below the API root is %s', (route, prefix) => {
+    expect(routePrefix(route, 1, ROOT)).toBe(prefix);
+  });
 });
 
 describe('groupOf', () => {
