@@ -6,7 +6,8 @@ export const EMPTY_STATS: RobustStats = { median: 0, mad: 0, p95: 0, p99: 0, max
 
 /**
  * Summarises observations with simple-statistics: median, unscaled MAD, the 0.95 and 0.99
- * quantiles (`quantileSorted`), and the maximum. Returns {@link EMPTY_STATS} for no observations.
+ * quantiles (`quantileSorted`, linear interpolation at index (n - 1) * p, numpy's default), and
+ * the maximum. Returns {@link EMPTY_STATS} for no observations.
  */
 export function robustStats(values: readonly number[]): RobustStats {
   if (values.length === 0) return { ...EMPTY_STATS };
