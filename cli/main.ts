@@ -5,6 +5,7 @@ import { registerIngest } from './commands/ingest.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerPolicy } from './commands/policy.ts';
+import { registerReplay } from './commands/replay.ts';
 import { registerStack } from './commands/stack.ts';
 
 const program = new Command('eastwatch')
@@ -21,6 +22,7 @@ registerMigrate(program);
 registerIngest(program);
 registerIngest(program);
 registerPolicy(program);
+registerReplay(program);
 
 /** Prints an error and its causes, one per line, without stack traces for expected failures. */
 function reportError(error: unknown): void {
