@@ -45,6 +45,8 @@ export function parseRequestLine(line: string): RequestLine {
   const firstSpace = line.indexOf(' ');
   if (firstSpace < 0) return { method: line, target: '' };
   const method = line.slice(0, firstSpace);
+  // Envoy writes `- - -` for TCP connections and requests it could not parse.
+  if (method === '-') return { method: '', target: '' };
   const rest = line.slice(firstSpace + 1);
   const lastSpace = rest.lastIndexOf(' ');
   const hasProtocol = lastSpace >= 0 && rest.startsWith('HTTP/', lastSpace + 1);

@@ -74,10 +74,10 @@ export class LineScanner {
     return value;
   }
 
-  /** Reads `[...]` and returns what is inside; fails with `no_match` when it is not there. */
-  bracketed(field: string): string {
-    if (this.peek() !== '[') throw noMatch(field);
-    const end = this.#text.indexOf(']', this.#pos + 1);
+  /** Reads `[...]` (or another pair) and returns what is inside; fails with `no_match` if absent. */
+  bracketed(field: string, open = '[', close = ']'): string {
+    if (this.peek() !== open) throw noMatch(field);
+    const end = this.#text.indexOf(close, this.#pos + 1);
     if (end < 0) throw noMatch(field);
     const value = this.#text.slice(this.#pos + 1, end);
     this.#pos = end + 1;
