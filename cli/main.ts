@@ -7,6 +7,8 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerStack } from './commands/stack.ts';
+import { registerTrain } from './commands/train.ts';
+import { registerBaseline } from './commands/baseline.ts';
 
 const program = new Command('eastwatch')
   .description('catch stolen and misused service credentials in API access logs')
@@ -23,6 +25,8 @@ registerIngest(program);
 registerIngest(program);
 registerPolicy(program);
 registerReplay(program);
+registerTrain(program);
+registerBaseline(program);
 
 /** Prints an error and its causes, one per line, without stack traces for expected failures. */
 function reportError(error: unknown): void {
