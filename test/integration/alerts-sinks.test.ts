@@ -167,7 +167,8 @@ describe('alert sinks', () => {
     const receiver: Receiver = await startReceiver((request, response) => {
       if (request.url === '/old') {
         response.writeHead(308, { location: '/new' });
-        return response.end();
+        response.end();
+        return;
       }
       reply(response, 200);
     });
