@@ -53,9 +53,13 @@ describe('ingest crash safety', () => {
     };
     const args = ['--topic', topic, '--format', 'apache', '--principal', 'ip'];
 
-    const producing = produceSlowly(broker, topic, lines, 250, 100);
+    // The kill comes while records are still arriving: 2,000 lines at once, then the rest at
+    // 2,500 lines per second, and SIGKILL once 3,000 rows are stored.
+    await produceSlowly(broker, topic, lines.slice(0, 2000), 2000, 0);
     const first = spawnIngest(args, env);
     await waitUntil(async () => (await countEvents(db.client)).rows >= 2000, 60_000, '2000 rows');
+    const producing = produceSlowly(broker, topic, lines.slice(2000), 250, 100);
+    await waitUntil(async () => (await countEvents(db.client)).rows >= 3000, 60_000, '3000 rows');
     first.child.kill('SIGKILL');
     const killed = await first.exited;
     const atKill = await countEvents(db.client);
