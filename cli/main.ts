@@ -2,13 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { EastwatchError } from '../core/errors.ts';
 import { rootLogger } from '../core/logger.ts';
 import { registerIngest } from './commands/ingest.ts';
-import { registerIngest } from './commands/ingest.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerStack } from './commands/stack.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerBaseline } from './commands/baseline.ts';
+import { registerAlerts } from './commands/alerts.ts';
 
 const program = new Command('eastwatch')
   .description('catch stolen and misused service credentials in API access logs')
@@ -20,8 +20,8 @@ const program = new Command('eastwatch')
   .exitOverride();
 
 registerStack(program);
+registerAlerts(program);
 registerMigrate(program);
-registerIngest(program);
 registerIngest(program);
 registerPolicy(program);
 registerReplay(program);
