@@ -19,12 +19,16 @@ export function produceLines(broker: string, topic: string, file: string): void 
 }
 
 /** Writes a configuration file for a spawned ingest process and returns its path. */
-export function writeIngestConfig(consumer: Record<string, unknown> = {}): string {
+export function writeIngestConfig(
+  consumer: Record<string, unknown> = {},
+  sources: Record<string, unknown>[] = [],
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'eastwatch-ingest-'));
   const file = join(dir, 'eastwatch.config.json');
   const config = {
     ingest: {
       credentialKey: { env: 'EASTWATCH_TEST_CREDENTIAL_KEY' },
+      sources,
       consumer: { groupId: uniqueName('ingest'), ...consumer },
     },
   };
