@@ -10,6 +10,8 @@ import {
 /** One alert the receiver accepted, with the webhook id it came under. */
 export interface ReceivedAlert {
   messageId: string;
+  /** Standard Webhooks event type, for example `alert.created`. */
+  type: string;
   alert: Alert;
 }
 
@@ -58,7 +60,12 @@ export class WebhookReceiver {
         secrets: [this.secret],
         replayCache: this.#replayCache,
       });
-      this.received.push({ messageId: verified.messageId, alert: JSON.parse(body) as Alert });
+      const message = JSON.parse(body) as { type: string; data: Alert };
+      this.received.push({
+        messageId: verified.messageId,
+        type: message.type,
+        alert: message.data,
+      });
       response.writeHead(204).end();
     } catch (error) {
       if (error instanceof WebhookVerificationError && error.reason === 'replayed') {
