@@ -36,8 +36,9 @@ export function scanCombined(
   raw.status = parseStatus(scanner.requiredWord('status'), 'status');
   raw.bytesOut = parseCount(scanner.requiredWord('bytes'), 'bytes');
 
-  if (!scanner.done) scanner.quotedOrWord('referer');
-  if (!scanner.done) raw.userAgent = dashToEmpty(scanner.quotedOrWord('user_agent'));
+  // Real logs end in a user agent cut off before its closing quote; the rest of the line is it.
+  if (!scanner.done) scanner.quotedOrWord('referer', true);
+  if (!scanner.done) raw.userAgent = dashToEmpty(scanner.quotedOrWord('user_agent', true));
   return { raw, rest: scanner };
 }
 

@@ -45,17 +45,20 @@ export class LineScanner {
 
   /**
    * Reads a double-quoted string, undoing `\"` and `\\` escapes (Apache and NGINX write others,
-   * such as `\x1b`, as plain text, which is kept). Fails with `no_match` when no quote opens or
-   * closes it.
+   * such as `\x1b`, as plain text, which is kept). Fails with `no_match` when no quote opens it,
+   * or none closes it unless `allowUnterminated` lets the string run to the end of the line.
    */
-  quoted(field: string): string {
+  quoted(field: string, allowUnterminated = false): string {
     if (this.peek() !== '"') throw noMatch(field);
     this.#pos += 1;
     let value = '';
     let chunkStart = this.#pos;
     for (;;) {
       const code = this.#text.charCodeAt(this.#pos);
-      if (Number.isNaN(code)) throw noMatch(field);
+      if (Number.isNaN(code)) {
+        if (!allowUnterminated) throw noMatch(field);
+        break;
+      }
       if (code === 0x22) break;
       if (code === 0x5c) {
         const next = this.#text.charAt(this.#pos + 1);
@@ -86,8 +89,8 @@ export class LineScanner {
   }
 
   /** Reads a quoted string when one starts here, else a word. */
-  quotedOrWord(field: string): string {
-    return this.peek() === '"' ? this.quoted(field) : this.word();
+  quotedOrWord(field: string, allowUnterminated = false): string {
+    return this.peek() === '"' ? this.quoted(field, allowUnterminated) : this.word();
   }
 
   /** The rest of the line, unconsumed. */
