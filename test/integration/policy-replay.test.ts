@@ -263,7 +263,8 @@ describe('policy incident replay', () => {
     );
     expect(monitor).toHaveLength(3);
     for (const doc of monitor) {
-      expect(doc.toJSON().metadata.annotations).toEqual({ 'istio.io/dry-run': 'true' });
+      const object = doc.toJSON() as { metadata: { annotations?: unknown } };
+      expect(object.metadata.annotations).toEqual({ 'istio.io/dry-run': 'true' });
     }
 
     const diff = JSON.parse(

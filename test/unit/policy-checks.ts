@@ -1,5 +1,4 @@
 import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
-import type { envoyRbacFilter } from '../../policy/export/envoy.ts';
 
 /**
  * Checks of exported objects against their consumers' published rules: the Istio
@@ -171,7 +170,7 @@ export function permissionProblems(p: Record<string, unknown>, at: string): stri
   }
 }
 
-export function envoyProblems(filter: ReturnType<typeof envoyRbacFilter>): string[] {
+export function envoyProblems(filter: { name: string; typed_config: object }): string[] {
   const config = filter.typed_config as unknown as Record<string, unknown>;
   const problems = unknownKeys(config, ['@type', ...FILTER_KEYS]);
   if (filter.name !== 'envoy.filters.http.rbac') problems.push(`name ${filter.name}`);
