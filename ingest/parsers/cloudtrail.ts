@@ -8,7 +8,8 @@ import { parseIsoTime } from './time.ts';
  * user identity's ARN (else its principal id, else the AWS service that acted), the credential is
  * the access key id, the host is the event source and the route `/<eventSource>/<eventName>`.
  * The method is the leading verb of the event name (`GetSecretValue` gives `GET`). The status
- * is 200 without an `errorCode`, 403 for access-denied and unauthorized codes, else 400.
+ * is 200 without an `errorCode`, 403 for access-denied and unauthorized codes, else 400, and
+ * 401 for a failed console sign-in.
  */
 export function parseCloudTrail(text: string): RawRequest {
   const object = parseJsonObject(text);
@@ -44,7 +45,7 @@ export function parseCloudTrail(text: string): RawRequest {
   raw.target = `/${eventName}`;
   raw.method = leadingVerb(eventName);
   raw.nativeRoute = `/${eventSource}/${eventName}`;
-  raw.status = statusOf(stringField(object, 'errorCode'));
+  raw.status = statusOf(stringField(object, 'errorCode'), objectField(object, 'responseElements'));
 
   const identity = objectField(object, 'userIdentity');
   raw.nativePrincipal = identityName(identity);
@@ -70,7 +71,9 @@ function isUpper(code: number): boolean {
   return code >= 0x41 && code <= 0x5a;
 }
 
-function statusOf(errorCode: string): number {
+function statusOf(errorCode: string, response: JsonObject): number {
+  // A failed console sign-in has no errorCode, only this response element.
+  if (response['ConsoleLogin'] === 'Failure') return 401;
   if (errorCode === '') return 200;
   const lower = errorCode.toLowerCase();
   return lower.includes('accessdenied') || lower.includes('unauthorized') ? 403 : 400;
