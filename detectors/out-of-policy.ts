@@ -1,4 +1,8 @@
-import type { DenyReason, PolicyIndex } from '../policy/check.ts';
+import type { ClickHouseClient } from '../clickhouse/client.ts';
+import { PolicyIndex, type DenyReason } from '../policy/check.ts';
+import type { PolicyConfig } from '../policy/config.ts';
+import { groupingOf } from '../policy/openapi.ts';
+import { readApprovedPolicy } from '../policy/store.ts';
 import { clampScore, type Detector, type DetectorInput } from './detector.ts';
 import type { Finding } from './finding.ts';
 
@@ -105,4 +109,19 @@ export class OutOfPolicyDetector implements Detector {
         return this.thresholds.principalNotInPolicyScore;
     }
   }
+}
+
+/**
+ * Builds the detector from the approved policy version in ClickHouse, for the scorer to append
+ * to the built-in detectors. With no approved version the detector stays silent. The version is
+ * read once: a later approval takes effect when the scorer builds its detectors again.
+ */
+export async function loadOutOfPolicyDetector(
+  client: ClickHouseClient,
+  config: PolicyConfig,
+  thresholds: Partial<OutOfPolicyThresholds> = {},
+): Promise<OutOfPolicyDetector> {
+  const policy = await readApprovedPolicy(client);
+  const index = policy ? new PolicyIndex(policy, groupingOf(config)) : undefined;
+  return new OutOfPolicyDetector(index, thresholds);
 }

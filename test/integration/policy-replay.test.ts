@@ -5,15 +5,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { OutOfPolicyDetector } from '../../detectors/out-of-policy.ts';
+import { loadOutOfPolicyDetector } from '../../detectors/out-of-policy.ts';
 import type { DetectorInput } from '../../detectors/detector.ts';
 import { trainConfigSchema } from '../../models/config.ts';
 import { runTraining } from '../../models/trainer.ts';
-import { PolicyIndex } from '../../policy/check.ts';
 import { policyConfigSchema } from '../../policy/config.ts';
 import type { PolicyDiff } from '../../policy/diff.ts';
-import { groupingOf } from '../../policy/openapi.ts';
-import { readApprovedPolicy } from '../../policy/store.ts';
 import type { AccessEvent } from '../../schemas/access-event.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/stack.ts';
 
@@ -291,10 +288,7 @@ describe('policy incident replay', () => {
   });
 
   it('names group and privilege in findings', async () => {
-    const policy = await readApprovedPolicy(db.client);
-    expect(policy?.version).toBe(1);
-    const index = new PolicyIndex(policy!, groupingOf(policyConfigSchema.parse({})));
-    const detector = new OutOfPolicyDetector(index);
+    const detector = await loadOutOfPolicyDetector(db.client, policyConfigSchema.parse({}));
 
     const findings = attackEvents.map((e) => detector.evaluate({ event: e } as DetectorInput));
     const flagged = findings.filter((f) => f !== undefined);
