@@ -14,7 +14,7 @@ import { decideRevocation } from './revocation/policy.ts';
 import { REVOCATION_SINK } from './revocation/revoker.ts';
 import { buildSinks } from './sinks/build.ts';
 import type { FetchFunction, Sink } from './sinks/sink.ts';
-import { findActiveAlert, writeAlert } from './store.ts';
+import { findActiveAlert, readAlert, writeAlert } from './store.ts';
 import { foldAlert } from './suppression.ts';
 
 const HOUR_MS = 3_600_000;
@@ -110,11 +110,24 @@ class DefaultAlertPipeline implements AlertPipeline {
     }
 
     const pending = await pendingEntries(this.#client);
+    await this.#restoreAlertRows(pending);
     for (const entry of pending) this.#worker.dispatch(entry);
     this.#log.info(
       { sinks: this.#sinks.map((s) => s.name), resumed: pending.length },
       'alert pipeline started',
     );
+  }
+
+  /** Writes the alerts row of pending entries whose process died before writing it. */
+  async #restoreAlertRows(pending: OutboxEntry[]): Promise<void> {
+    const seen = new Set<string>();
+    for (const entry of pending) {
+      if (seen.has(entry.alert.id)) continue;
+      seen.add(entry.alert.id);
+      if ((await readAlert(this.#client, entry.alert.id)) !== undefined) continue;
+      await writeAlert(this.#client, entry.alert, 'open', '', entry.createdAtMs);
+      this.#log.warn({ alert_id: entry.alert.id }, 'alert row restored from outbox');
+    }
   }
 
   async submit(alert: Alert): Promise<void> {
@@ -148,10 +161,12 @@ class DefaultAlertPipeline implements AlertPipeline {
     if (await this.#fold(alert, nowMs)) return;
 
     const decided = await this.#decideRevocation(alert, nowMs);
-    await writeAlert(this.#client, decided, 'open', '', nowMs);
 
+    // The outbox goes first: after a crash before the alerts row, start() restores the row from
+    // the pending entries, while an alerts row alone would never be delivered.
     const entries = this.#entriesFor(decided, nowMs);
     await enqueue(this.#client, entries);
+    await writeAlert(this.#client, decided, 'open', '', nowMs);
     for (const entry of entries) this.#worker.dispatch(entry);
     this.#log.info(
       { alert_id: alert.id, principal: alert.principal, severity: alert.severity },

@@ -55,8 +55,8 @@ export async function postHttp(request: HttpPost): Promise<HttpResponse> {
 }
 
 async function send(request: HttpPost, url: URL): Promise<Response> {
-  // The timer holds the controller strongly. With AbortSignal.timeout() inside AbortSignal.any(),
-  // Node 20 could collect the timeout signal before it fired, and the request then hung.
+  // A timer-held controller, because on Node 20.20 a request signalled by AbortSignal.timeout()
+  // inside AbortSignal.any() was seen to hang past its timeout while other requests were running.
   const timeout = new AbortController();
   const timer = setTimeout(() => {
     timeout.abort(new DOMException('request timed out', 'TimeoutError'));
@@ -71,6 +71,13 @@ async function send(request: HttpPost, url: URL): Promise<Response> {
       signal,
     });
   } catch (cause) {
+    if (isCertificateFailure(cause)) {
+      throw new DeliveryError(
+        `TLS certificate of sink ${request.sink} failed verification; ` +
+          'install a certificate that chains to a trusted CA (NODE_EXTRA_CA_CERTS adds one)',
+        { sink: request.sink, retriable: false, cause },
+      );
+    }
     const what = timeout.signal.aborted ? `timed out after ${request.timeoutMs} ms` : 'failed';
     throw new DeliveryError(`request to sink ${request.sink} ${what}`, {
       sink: request.sink,
@@ -80,6 +87,26 @@ async function send(request: HttpPost, url: URL): Promise<Response> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** OpenSSL verification codes that Node reports for a certificate it does not trust. */
+const CERTIFICATE_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Returns true when fetch failed because the server's certificate did not verify. */
+function isCertificateFailure(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && CERTIFICATE_ERRORS.has(code)) return true;
+  }
+  return false;
 }
 
 /** 2xx succeeds; 408, 425, 429 and 5xx are worth a retry; any other status is final. */

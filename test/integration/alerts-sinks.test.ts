@@ -1,3 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin } from 'kafkajs';
 import type { Alert } from '../../alerts/alert.ts';
@@ -186,6 +192,60 @@ describe('alert sinks', () => {
     expect(receiver.requests.map((r) => r.url)).toEqual(['/old', '/new']);
     expect(receiver.requests[1]!.headers['webhook-id']).toBeDefined();
     await receiver.close();
+  });
+
+  it('rejects an untrusted TLS certificate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ew-alerts-tls-'));
+    const openssl = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ]);
+    expect(openssl.status).toBe(0);
+    let requests = 0;
+    const server = createHttpsServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (_request, response) => {
+        requests += 1;
+        response.end('{}');
+      },
+    );
+    server.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+
+    const sinks = [
+      { type: 'webhook', name: 'tls', url: `https://127.0.0.1:${port}/`, secrets: [{ env: 'S' }] },
+    ];
+    const config = parseConfig({ ...db.config, alerts: { sinks, revocation: { mode: 'off' } } });
+    const env = { S: `whsec_${Buffer.alloc(24, 4).toString('base64')}` };
+    const pipeline = createAlertPipeline(config, { clickhouse: db.client, env });
+    await pipeline.start();
+    await pipeline.submit(sampleAlert('tls-bot'));
+    await pipeline.idle();
+    await pipeline.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+
+    expect(requests).toBe(0);
+    const rows = await queryRows<{ status: string; last_error: string }>(
+      db.client,
+      raw(`SELECT status, last_error FROM alert_outbox FINAL WHERE sink = 'tls'`),
+    );
+    expect(rows[0]?.status).toBe('failed');
+    expect(rows[0]?.last_error).toContain('TLS certificate of sink tls failed verification');
   });
 
   it('kafka gets JSON and Avro keyed by principal', async () => {
