@@ -9,6 +9,7 @@ import { registerStack } from './commands/stack.ts';
 import { registerTrain } from './commands/train.ts';
 import { registerBaseline } from './commands/baseline.ts';
 import { registerAlerts } from './commands/alerts.ts';
+import { registerDemo } from './commands/demo.ts';
 
 const program = new Command('eastwatch')
   .description('catch stolen and misused service credentials in API access logs')
@@ -27,6 +28,7 @@ registerPolicy(program);
 registerReplay(program);
 registerTrain(program);
 registerBaseline(program);
+registerDemo(program);
 
 /** Prints an error and its causes, one per line, without stack traces for expected failures. */
 function reportError(error: unknown): void {

@@ -1,0 +1,77 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClickHouseClient } from '../clickhouse/client.ts';
+import { renderReport } from '../report/report.ts';
+import type { WebhookReceiver } from './receiver.ts';
+import { readTimeline, type DemoFacts } from './summary.ts';
+
+/** Prints what the run ingested, learned, alerted and decided. */
+export function printSummary(
+  say: (line: string) => void,
+  facts: DemoFacts,
+  receiver: WebhookReceiver,
+  incidentPrincipal: string,
+): void {
+  say('events ingested per topic (each event counted once):');
+  for (const t of facts.eventsPerTopic) say(`    ${t.topic.padEnd(40)} ${t.events}`);
+  const mature = [...facts.baselines.values()].filter((b) => b.mature).length;
+  say(`principals baselined: ${facts.baselines.size} (${mature} mature)`);
+
+  say(`alerts: ${facts.alerts.length}`);
+  for (const alert of facts.alerts.filter(
+    (a) => a.severity === 'high' || a.severity === 'critical',
+  )) {
+    say(
+      `  ${alert.severity.toUpperCase()} ${alert.principal} risk ${alert.risk.toFixed(2)} at ${new Date(alert.timestamp).toISOString()} from ${alert.sourceIps.join(', ')}`,
+    );
+    for (const finding of alert.findings) say(`    - ${finding.explanation}`);
+  }
+
+  const signed = receiver.received.filter((r) => r.alert.principal === incidentPrincipal);
+  say(
+    `webhook receiver: ${receiver.received.length} signed alert(s) verified (${signed.length} for ${incidentPrincipal}), ${receiver.duplicates} retried duplicate(s), ${[...receiver.rejected.values()].reduce((a, b) => a + b, 0)} rejected`,
+  );
+
+  const decisions = facts.decisions.filter((d) => d.principal === incidentPrincipal);
+  if (decisions.length === 0) say(`revocation: no decision recorded for ${incidentPrincipal}`);
+  for (const d of decisions)
+    say(`revocation (${d.mode}): ${d.decision} ${d.principal}: ${d.reason}`);
+}
+
+/** Writes the HTML report and returns its path. */
+export async function writeReport(
+  client: ClickHouseClient,
+  facts: DemoFacts,
+  outDir: string,
+  incidentPrincipal: string,
+  nowMs: number,
+): Promise<string> {
+  const baseline = facts.baselines.get(incidentPrincipal);
+  const principals = [...facts.baselines.values()]
+    .sort((a, b) => b.eventCount - a.eventCount)
+    .slice(0, 24)
+    .map((b) => ({
+      principal: b.principal,
+      timeZone: b.timeZone,
+      eventCount: b.eventCount,
+      mature: b.mature,
+      hourOfWeekCounts: b.hourOfWeekCounts,
+    }));
+  const html = renderReport({
+    generatedAtMs: nowMs,
+    title: `eastwatch demo: ${incidentPrincipal}'s token replayed`,
+    eventsPerTopic: facts.eventsPerTopic,
+    principals,
+    timeline: await readTimeline(client, incidentPrincipal, baseline, nowMs),
+    alerts: facts.alerts.filter((a) => a.severity === 'high' || a.severity === 'critical'),
+    decisions: facts.decisions.map((d) => ({
+      alertId: d.alertId,
+      principal: d.principal,
+      decision: d.decision,
+      reason: d.reason,
+    })),
+  });
+  const path = join(outDir, 'report.html');
+  writeFileSync(path, html);
+  return path;
+}
