@@ -8,9 +8,9 @@ import type { Finding } from './finding.ts';
 
 /**
  * Flags calls outside the principal's approved least-privilege policy. The score depends on
- * how the call departs from the policy: a write to an API group the principal only ever read is
- * the strongest signal, then any call to a group it never used, then a new route inside a group
- * and privilege it already holds. A principal without a policy scores lowest, because new
+ * how the call departs from the policy. A write to an API group the principal only ever read is
+ * the strongest signal. Next comes any call to a group it never used, then a new route inside a
+ * group and privilege it already has. A principal without a policy scores lowest, because new
  * services appear between approvals. Silent while no policy version is approved.
  */
 

@@ -32,8 +32,8 @@ export const istioExportConfigSchema = z
     /** Workload labels for `spec.selector.matchLabels`; none applies the policy namespace-wide. */
     selector: z.record(z.string(), z.string()).optional(),
     /**
-     * How a route parameter becomes an Istio path: `template` writes `{*}` for one segment
-     * (Istio path templates), `prefix` cuts the route at its first parameter and appends `*`.
+     * Translation of route parameters into Istio paths. `template` writes `{*}` for one segment
+     * (Istio path templates), and `prefix` cuts the route at its first parameter and appends `*`.
      */
     pathMatch: z.enum(['template', 'prefix']).default('template'),
   })

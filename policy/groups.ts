@@ -3,7 +3,7 @@
  * host and path prefix, or to the group of its OpenAPI tag when its host has an OpenAPI document.
  *
  * Prefix rule: the route's leading static segments, at most `prefixSegments` of them, stopping at
- * the first segment that holds a parameter. Leading segments that match `rootSegment` (by default
+ * the first segment that contains a parameter. Leading segments that match `rootSegment` (by default
  * `api`, `rest`, `v1` and bare numbers) stay in the prefix without counting, so that the group is
  * the resource rather than the API root. With one segment, `/rest/api/2/issue/{id}` is in
  * `tickets.corp/rest/api/2/issue`, `/issue/{id}` in `tickets.corp/issue`, and `/{tenant}/x` in
@@ -23,7 +23,7 @@ export interface GroupingOptions {
 /** Returns the path prefix that names the group of `route`, for example `/rest/api`. */
 export function routePrefix(route: string, prefixSegments: number, rootSegment?: RegExp): string {
   const segments = route.split('/').filter((segment) => segment.length > 0);
-  const kept: string[] = [];
+  const prefixParts: string[] = [];
   let counted = 0;
   let inRoot = rootSegment !== undefined;
 
@@ -31,9 +31,9 @@ export function routePrefix(route: string, prefixSegments: number, rootSegment?:
     if (counted >= prefixSegments || segment.includes('{')) break;
     inRoot = inRoot && rootSegment!.test(segment);
     if (!inRoot) counted++;
-    kept.push(segment);
+    prefixParts.push(segment);
   }
-  return `/${kept.join('/')}`;
+  return `/${prefixParts.join('/')}`;
 }
 
 /** Returns the id of the API group of one call. */

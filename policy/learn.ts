@@ -8,12 +8,18 @@ export interface LearnOptions extends GroupingOptions {
   minRouteCount: number;
 }
 
+/** Orders strings by UTF-16 code units, the same on every machine (unlike `localeCompare`). */
+function compareText(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
+}
+
 /** Orders routes by host, route, then method, so that a policy reads and diffs the same way. */
 export function compareRoutes(a: PolicyRoute, b: PolicyRoute): number {
-  if (a.host !== b.host) return a.host < b.host ? -1 : 1;
-  if (a.route !== b.route) return a.route < b.route ? -1 : 1;
-  if (a.method !== b.method) return a.method < b.method ? -1 : 1;
-  return 0;
+  return (
+    compareText(a.host, b.host) || compareText(a.route, b.route) || compareText(a.method, b.method)
+  );
 }
 
 /** Merges baseline entries that name the same call, for example `get` and `GET`. */
@@ -55,7 +61,7 @@ export function grantsOf(routes: readonly PolicyRoute[]): GroupGrant[] {
   }
 
   return [...byGroup.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([group, { host, routes: members }]) => ({
       group,
       host,
@@ -94,5 +100,5 @@ export function learnPolicies(
 ): PrincipalPolicy[] {
   return [...baselines]
     .map((baseline) => learnPrincipalPolicy(baseline, options))
-    .sort((a, b) => (a.principal < b.principal ? -1 : a.principal > b.principal ? 1 : 0));
+    .sort((a, b) => compareText(a.principal, b.principal));
 }

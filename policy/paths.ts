@@ -2,8 +2,8 @@
  * Translation of route templates such as `/issue/{id}` into the path matchers of each consumer.
  *
  * - Istio `template`: a segment holding a parameter becomes `{*}`, which matches exactly one
- *   segment. Istio reads `{*}` and `{**}` in `paths` as an Envoy URI template since Istio 1.22
- *   (its change notes, istio/istio pull request 50365); older releases match them literally.
+ *   segment. Istio 1.22 and later read `{*}` and `{**}` in `paths` as an Envoy URI template
+ *   (Istio 1.22 change notes, istio/istio pull request 50365). Older releases match the text.
  *   `/issue/{id}` becomes `/issue/{*}`. A segment that mixes text and a parameter, such as
  *   `{name}.png`, also becomes `{*}`, so it matches any value of that segment.
  * - Istio `prefix`, for older releases: the path up to the first parameter, then `*`, because

@@ -94,8 +94,8 @@ export interface DraftOptions {
 
 /**
  * Stores learned principal policies as a new draft version, one more than the largest stored.
- * NOTE: two `policy learn` runs at the same moment can pick the same number, and the later write
- * then replaces the earlier draft; run learning from one place (the CLI or one scheduler).
+ * NOTE: two `policy learn` runs at the same moment can pick the same number, and then the later
+ * write replaces the earlier draft. Run learning from one place (the CLI or one scheduler).
  */
 export async function saveDraft(
   client: ClickHouseClient,

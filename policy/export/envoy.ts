@@ -6,10 +6,10 @@ import { formatIdentity, routeMethodsOf, type ExportMode } from './common.ts';
 /**
  * Envoy RBAC HTTP filter configuration (`envoy.filters.http.rbac`, type
  * `envoy.extensions.filters.http.rbac.v3.RBAC`). Each principal gets one policy named
- * `eastwatch:PRINCIPAL` whose principal is the authenticated peer identity and whose permissions
- * are one `and_rules` per host and route: `:authority` equal to the host, `:method` one of the
- * methods seen, and `url_path` matching the route's RE2 expression (`safe_regex` must match the
- * whole path, so no anchors are needed). The ALLOW action denies every request no policy matches.
+ * `eastwatch:PRINCIPAL`, whose principal is the authenticated peer identity. Its permissions are
+ * one `and_rules` per host and route: `:authority` equal to the host, `:method` one of the
+ * methods seen, and `url_path` matching the route's RE2 expression. `safe_regex` must match the
+ * whole path, so no anchors are needed. The ALLOW action denies every request no policy matches.
  *
  * Enforce mode writes the policies under `rules`. Monitor mode writes them under `shadow_rules`
  * only: with `rules` absent the filter enforces nothing, and the shadow result is reported in

@@ -3,9 +3,9 @@ import { routeRegex } from '../paths.ts';
 import type { Privilege, PrincipalPolicy } from '../types.ts';
 
 /**
- * OPA input data for the Rego policy in `policy/opa/eastwatch.rego`. The data is loaded under
- * `data.eastwatch.policy`; each route carries `path_regex`, the route's RE2 expression anchored
- * with `^` and `$` because OPA's `regex.match` accepts a match anywhere in the string.
+ * OPA input data for the Rego policy in `policy/opa/eastwatch.rego`, loaded under
+ * `data.eastwatch.policy`. Each route carries `path_regex`, the route's RE2 expression anchored
+ * with `^` and `$`, because OPA's `regex.match` accepts a match anywhere in the string.
  */
 
 export const REGO_POLICY_URL = new URL('../opa/eastwatch.rego', import.meta.url);

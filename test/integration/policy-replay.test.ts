@@ -312,8 +312,8 @@ describe('policy incident replay', () => {
   });
 
   it('reads the stored draft back', async () => {
-    const shown = await cli('policy', 'show', '1');
-    expect(shown.split('\n')[0]).toMatch(
+    const output = await cli('policy', 'show', '1');
+    expect(output.split('\n')[0]).toMatch(
       /^policy version 1: approved, 2 principal\(s\), min route count 5, approved .* by reviewer$/,
     );
   });

@@ -16,7 +16,7 @@ import { istioProblems } from './policy-checks.ts';
 
 // Real traffic to semicomplete.com in May 2015 (Apache combined format, Apache-2.0; see
 // test/fixtures/apache-combined/PROVENANCE.md). The log has no service identity, so each client
-// address stands in for a principal. Only clients with at least MIN_CLIENT_EVENTS requests are
+// address is used as a principal. Only clients with at least MIN_CLIENT_EVENTS requests are
 // kept (75 clients, 4,291 lines), which keeps the trainer's peer grouping within seconds.
 const LOG = 'test/fixtures/apache-combined/apache_logs';
 const HOST = 'semicomplete.com';

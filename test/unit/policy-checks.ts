@@ -1,10 +1,10 @@
 import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 
 /**
- * Checks of exported objects against their consumers' published rules: the Istio
- * AuthorizationPolicy CRD schema (from @kubernetes-models/istio) plus field rules written from
- * the Istio and Envoy v3 API references, which the CRD schema does not enforce (unknown keys,
- * path and matcher forms).
+ * Checks of exported objects against their consumers' published rules. Istio objects go through
+ * the AuthorizationPolicy CRD schema from @kubernetes-models/istio. Both exports also go through
+ * field rules written from the Istio and Envoy v3 API references, because the CRD schema accepts
+ * unknown keys and any path or matcher text.
  */
 
 // Field rules from the Istio AuthorizationPolicy reference (security.istio.io/v1): the keys of

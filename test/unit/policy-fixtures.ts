@@ -2,7 +2,7 @@ import type { PrincipalBaseline, RobustStats, RouteSeen } from '../../models/bas
 
 const EMPTY_STATS: RobustStats = { median: 0, mad: 0, p95: 0, p99: 0, max: 0, samples: 0 };
 
-/** A route entry of a baseline; times are minutes after 2026-01-05T00:00Z. */
+/** Builds a route entry of a baseline, seen once a minute from 2026-01-05T00:01Z. */
 export function seen(method: string, host: string, route: string, count: number): RouteSeen {
   const startMs = Date.UTC(2026, 0, 5);
   return {
@@ -16,7 +16,7 @@ export function seen(method: string, host: string, route: string, count: number)
   };
 }
 
-/** A complete baseline whose only meaningful part is its route list. */
+/** Builds a complete baseline whose only meaningful part is its route list. */
 export function baselineWith(
   principal: string,
   routes: RouteSeen[],
@@ -52,7 +52,7 @@ export function baselineWith(
   };
 }
 
-/** The chat-bot of the incident: reads the wiki and tickets, comments on tickets. */
+/** Builds the chat-bot's baseline: it reads the wiki and tickets, and comments on tickets. */
 export function chatbotBaseline(): PrincipalBaseline {
   return baselineWith('svc-chatbot', [
     seen('GET', 'wiki.corp', '/rest/api/content/{id}', 120),
