@@ -24,7 +24,7 @@ export interface Alert {
   findings: Finding[];
   /** Source addresses seen in the window, for the responder and for revocation decisions. */
   sourceIps: string[];
-  /** What the revocation policy decided for this alert; set by the alert pipeline. */
+  /** Revocation policy decision for this alert, set by the alert pipeline. */
   revocation?: RevocationNote;
 }
 

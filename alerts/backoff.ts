@@ -5,9 +5,9 @@ export interface BackoffOptions {
 }
 
 /**
- * Returns the delay before retry number `retry` (1 for the first retry): the capped exponential
- * delay `min(maxDelayMs, initialDelayMs * 2^(retry-1))`, of which the upper half is random ("equal
- * jitter"), so retries of many alerts spread out while each still waits at least half the step.
+ * Returns the delay before retry number `retry` (1 for the first retry). The step is the capped
+ * exponential `min(maxDelayMs, initialDelayMs * 2^(retry-1))`, and the upper half of it is random
+ * ("equal jitter"). Retries of many alerts spread out, but each waits at least half the step.
  * `random` returns a number in [0, 1).
  */
 export function backoffDelayMs(

@@ -8,7 +8,7 @@ export interface BreakerOptions {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
-/** The breaker's answer before an attempt: go ahead, or wait `retryInMs` and ask again. */
+/** Result of asking the breaker before an attempt: allowed, or retry after `retryInMs`. */
 export type BreakerGate = { allowed: true } | { allowed: false; retryInMs: number };
 
 /**
@@ -45,7 +45,7 @@ export class CircuitBreaker {
     }
 
     const remainingMs = this.#openedAtMs + this.options.openMs - this.now();
-    // A waiter behind a probe asks again soon: the probe usually settles within one request.
+    // A caller queued behind a probe retries after at most a second, about one request's time.
     return {
       allowed: false,
       retryInMs: Math.max(remainingMs, Math.min(this.options.openMs, 1000)),

@@ -92,7 +92,7 @@ export const allowlistRuleSchema = z.strictObject({
   /** Start and end of the time range the alert's window must lie in (ISO 8601). */
   from: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
-  /** Why the traffic is expected; stored as the dismissed alert's reason. */
+  /** Reason the traffic is expected, stored as the dismissed alert's status reason. */
   reason: z.string().min(1),
   /** When the rule stops applying (ISO 8601); required so that no exception lives forever. */
   expiresAt: z.iso.datetime({ offset: true }),

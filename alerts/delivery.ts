@@ -16,7 +16,7 @@ interface SinkLane {
   slots: Semaphore;
 }
 
-/** The outcome of one attempt, as the retry loop sees it. */
+/** Outcome of one attempt. */
 type AttemptResult = { delivered: true } | { delivered: false; error: DeliveryError };
 
 /**

@@ -1,6 +1,6 @@
 import { EastwatchError, type EastwatchErrorOptions } from '../core/errors.ts';
 
-/** A sink did not accept an alert. `retriable` says whether the same request may succeed later. */
+/** A sink did not accept an alert. `retriable` is true when the same request may succeed later. */
 export class DeliveryError extends EastwatchError {
   /** HTTP status of the sink's response, 0 when there was none. */
   readonly statusCode: number;

@@ -34,7 +34,7 @@ export interface AlertPipeline {
   stop(): Promise<void>;
 }
 
-/** What the pipeline uses from outside; each has a default built from the configuration. */
+/** Outside dependencies of the pipeline. Each has a default built from the configuration. */
 export interface AlertPipelineDeps {
   clickhouse?: ClickHouseClient;
   kafka?: Kafka;
@@ -64,7 +64,7 @@ class DefaultAlertPipeline implements AlertPipeline {
   readonly #rules: CompiledRule[];
   readonly #limiter: RevocationLimiter;
   readonly #worker: DeliveryWorker;
-  /** Per principal and detector set, the submit in progress, so folding sees the previous one. */
+  /** The submit in progress per principal and detector set, so a fold reads the previous alert. */
   readonly #submitting = new Map<string, Promise<void>>();
   #started: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
@@ -176,7 +176,7 @@ class DefaultAlertPipeline implements AlertPipeline {
 
   /**
    * Folds the alert into an open one for the same principal and detector set within the
-   * suppression window. The update goes to the `alerts` table only, so nobody is paged twice.
+   * suppression window. The update goes to the `alerts` table only, so no sink gets a second message.
    */
   async #fold(alert: Alert, nowMs: number): Promise<boolean> {
     const windowMs = this.config.alerts.suppressionWindowMs;

@@ -11,7 +11,7 @@ export type WebhookRejection =
 
 /**
  * A webhook request failed verification. `reason` is stable. A `replayed` request carries a valid
- * signature for an id already processed, so a receiver should answer it with 2xx to stop retries.
+ * signature for an id already processed, so a receiver should respond with 2xx to stop retries.
  */
 export class WebhookVerificationError extends EastwatchError {
   constructor(

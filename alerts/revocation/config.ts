@@ -5,7 +5,8 @@ import { SEVERITIES } from '../alert.ts';
 /**
  * OAuth 2.0 token revocation (RFC 7009): a form POST of `token` and `token_type_hint`, with the
  * client authenticated by HTTP Basic. eastwatch stores only a fingerprint of each credential, so
- * the token sent is looked up per principal in `tokens`; a principal without an entry is refused.
+ * the token to send is looked up per principal in `tokens`. A principal without an entry is not
+ * revoked.
  */
 export const oauthEndpointSchema = z.strictObject({
   type: z.literal('oauth2'),

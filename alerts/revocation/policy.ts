@@ -5,9 +5,8 @@ import type { RevocationLimiter } from './limiter.ts';
 /**
  * Decides what the revocation policy does with an alert, in this order: `off` decides nothing
  * (returns undefined), alerts below the minimum severity and protected principals are refused,
- * then the hourly limits apply. In `enforce` mode an allowed decision is `revoke` and takes one
- * slot of the limits; in `dry-run` it is `would_revoke` and takes a slot too, so that a dry run
- * shows what enforce would do.
+ * then the hourly limits apply. An allowed decision is `revoke` in `enforce` mode and `would_revoke`
+ * in `dry-run`. Both take a slot of the limits, so a dry run shows what enforce would do.
  */
 export function decideRevocation(
   alert: Alert,

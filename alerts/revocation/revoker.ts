@@ -22,12 +22,13 @@ interface PreparedCall {
  * Calls the identity provider for alerts the policy decided to revoke. It runs through the outbox,
  * so a call interrupted by a crash is made after restart, with the same retries as a sink. A call
  * already confirmed for the same alert and credential is not repeated. Every outcome is an audit
- * row: `revoked` when the endpoint answered 2xx, `revoke_failed` when it rejected the call.
+ * row: `revoked` when the endpoint returned 2xx, `revoke_failed` when it rejected the call.
  */
 export class RevocationSink implements Sink {
   readonly name = REVOCATION_SINK;
   readonly #endpoint: RevocationEndpoint;
   readonly #secrets = new Map<string, Secret>();
+  readonly #mode: string;
 
   constructor(
     config: RevocationConfig,
@@ -45,8 +46,6 @@ export class RevocationSink implements Sink {
     this.#endpoint = config.endpoint;
     this.#mode = config.mode;
   }
-
-  readonly #mode: string;
 
   async deliver(request: DeliveryRequest): Promise<number> {
     const { alert } = request;
@@ -130,11 +129,10 @@ export class RevocationSink implements Sink {
 
   /** Resolves a secret once; a missing one is a configuration error raised on first use. */
   #secret(ref: Parameters<typeof resolveSecret>[0], key: string): Secret {
-    const cacheKey = `${key}`;
-    const cached = this.#secrets.get(cacheKey);
+    const cached = this.#secrets.get(key);
     if (cached) return cached;
     const secret = resolveSecret(ref, `alerts.revocation.endpoint.${key}`, this.env);
-    this.#secrets.set(cacheKey, secret);
+    this.#secrets.set(key, secret);
     return secret;
   }
 

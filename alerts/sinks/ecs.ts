@@ -4,10 +4,10 @@ import type { Alert, Severity } from '../alert.ts';
 const SEVERITY_NUMBER: Record<Severity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
 
 /**
- * Maps an alert to an Elastic Common Schema document. Standard fields carry what ECS has a place
- * for (time, principal as `user.name`, addresses, routes, the detectors as `rule.name`); the rest,
- * including each finding's evidence, goes under the custom `eastwatch` namespace. Evidence is kept
- * as a JSON string because its keys differ per detector and would clash in an index mapping.
+ * Maps an alert to an Elastic Common Schema document. ECS fields carry the time, the principal as
+ * `user.name`, addresses, routes and the detectors as `rule.name`. The rest, including each
+ * finding's evidence, goes under the custom `eastwatch` namespace. Evidence is a JSON string
+ * because its keys differ per detector and would clash in an index mapping.
  */
 export function ecsDocument(alert: Alert, messageId: string): Record<string, unknown> {
   const detectors = [...new Set(alert.findings.map((f) => f.detector))].sort();

@@ -13,7 +13,7 @@ interface BulkItem {
 /**
  * Sends each alert as an ECS document to an Elasticsearch-compatible `_bulk` endpoint with a
  * `create` action whose `_id` is the message id. A retry of a document that already arrived gets
- * 409 and counts as delivered, so the index holds each alert once.
+ * 409 and counts as delivered, so the index contains each alert once.
  */
 export class ElasticSink implements Sink {
   readonly name: string;
@@ -56,7 +56,7 @@ function bulkUrl(url: string): string {
   return /\/_bulk\/?$/.test(url) ? url : `${url.replace(/\/$/, '')}/_bulk`;
 }
 
-/** A bulk answer is 200 even when the item failed; the item's own status decides. */
+/** Checks the item status, because a bulk response is 200 even when its item failed. */
 function checkBulkItem(sink: string, statusCode: number, body: string): void {
   let item: BulkItem | undefined;
   try {

@@ -38,7 +38,7 @@ export async function postHttp(request: HttpPost): Promise<HttpResponse> {
     const followable = response.status === 307 || response.status === 308;
     if (next === undefined || next.origin !== url.origin || !followable) {
       throw new DeliveryError(
-        `sink ${request.sink} answered ${response.status} with a redirect to ` +
+        `sink ${request.sink} responded ${response.status} with a redirect to ` +
           `${next?.origin ?? 'nowhere'}; only same-origin 307/308 are followed, so point the sink's url at the final address`,
         { sink: request.sink, statusCode: response.status, retriable: false },
       );
@@ -126,7 +126,7 @@ async function checkStatus(request: HttpPost, response: Response): Promise<HttpR
 
   const retriable = [408, 425, 429].includes(response.status) || response.status >= 500;
   throw new DeliveryError(
-    `sink ${request.sink} answered HTTP ${response.status}` +
+    `sink ${request.sink} responded with HTTP ${response.status}` +
       (retriable ? '; retrying' : '; the request was rejected, so check the sink configuration'),
     { sink: request.sink, statusCode: response.status, retriable },
   );

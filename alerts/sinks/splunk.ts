@@ -51,7 +51,7 @@ export class SplunkSink implements Sink {
   }
 }
 
-/** HEC answers `{"text":"Success","code":0}`; any other code is a rejection of the event. */
+/** Checks the HEC response: `{"text":"Success","code":0}` accepts the event, any other code rejects it. */
 function checkHecAnswer(sink: string, statusCode: number, body: string): void {
   let code: unknown;
   try {
@@ -61,7 +61,7 @@ function checkHecAnswer(sink: string, statusCode: number, body: string): void {
   }
   if (code === 0) return;
   throw new DeliveryError(
-    `Splunk HEC sink ${sink} answered ${statusCode} without code 0 (got ${body.slice(0, 200)})`,
+    `Splunk HEC sink ${sink} responded ${statusCode} without code 0 (got ${body.slice(0, 200)})`,
     { sink, statusCode, retriable: true },
   );
 }

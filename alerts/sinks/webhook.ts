@@ -4,7 +4,7 @@ import { decodeWebhookSecret, signatureHeader } from '../webhook-signature.ts';
 import { postHttp } from './http.ts';
 import type { DeliveryRequest, FetchFunction, Sink } from './sink.ts';
 
-/** The JSON body of a webhook, in the Standard Webhooks `type`, `timestamp`, `data` shape. */
+/** Builds the JSON body of a webhook in the Standard Webhooks `type`, `timestamp`, `data` shape. */
 export function webhookBody(request: DeliveryRequest): string {
   return JSON.stringify({
     type: 'alert.created',

@@ -56,13 +56,13 @@ export async function startReceiver(handler: Handler): Promise<Receiver> {
   };
 }
 
-/** Answers with a status and a JSON body. */
+/** Sends a response with a status and a JSON body. */
 export function reply(response: ServerResponse, status: number, body: unknown = {}): void {
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
 }
 
-/** A high-severity alert with one finding for `principal`. */
+/** Builds a high-severity alert with one finding for `principal`. */
 export function sampleAlert(principal: string, overrides: Partial<Alert> = {}): Alert {
   const timestamp = Date.now();
   const finding: Finding = {

@@ -13,8 +13,8 @@ import { reply, sampleAlert, startReceiver, type Receiver } from './alerts-recei
 const pipelineModule = fileURLToPath(new URL('../../alerts/pipeline.ts', import.meta.url));
 const configModule = fileURLToPath(new URL('../../core/config.ts', import.meta.url));
 
-// The child submits one alert and then waits; the test kills it with SIGKILL while the receiver
-// holds the first delivery request open, so the alert is stored but not delivered.
+// The child submits one alert and then waits. The test kills it with SIGKILL while the receiver
+// keeps the first delivery request open, so the alert is stored but not delivered.
 const childScript = `
   const { createAlertPipeline } = await import(${JSON.stringify(pipelineModule)});
   const { parseConfig } = await import(${JSON.stringify(configModule)});

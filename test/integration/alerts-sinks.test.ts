@@ -101,7 +101,7 @@ describe('alert sinks', () => {
       calls += 1;
       const [actionLine, documentLine] = request.body.trimEnd().split('\n');
       const action = JSON.parse(actionLine!) as { create: { _index: string; _id: string } };
-      // The first answer says 200 overall but fails the item, as Elasticsearch does under load.
+      // The first response is 200 overall with a failed item, as Elasticsearch returns under load.
       const status = calls === 1 ? 429 : indexed.has(action.create._id) ? 409 : 201;
       if (status === 201) indexed.set(action.create._id, JSON.parse(documentLine!));
       reply(response, 200, { errors: status !== 201, items: [{ create: { status } }] });

@@ -26,13 +26,13 @@ describe('webhook delivery', () => {
   beforeAll(async () => {
     db = await createTestDatabase('ew_alerts_webhook');
     // Per webhook-id: 503, then a hang past the sender's timeout, then the receiver processes the
-    // alert but answers 500 (a lost acknowledgement), then the retry is a replay answered with 200.
+    // alert but responds 500 (a lost acknowledgement), then the retry is a replay that gets 200.
     receiver = await startReceiver(async (request, response) => {
       const id = String(request.headers['webhook-id']);
       const attempt = (attemptsById.get(id) ?? 0) + 1;
       attemptsById.set(id, attempt);
       if (attempt === 1) return reply(response, 503);
-      if (attempt === 2) return; // never answered: the sender's timeout must abort it
+      if (attempt === 2) return; // no response: the sender's timeout must abort the request
 
       try {
         verifyWebhook(request.headers, request.body, { secrets: [newSecret], replayCache: cache });
