@@ -11,43 +11,46 @@ import { RecordParseError } from './record-error.ts';
 /**
  * The record shape eastwatch reads from Avro topics. Producers write with their own schema; avsc
  * resolves it to this one, so a writer may add fields, drop the ones with defaults here, or
- * rename fields through aliases. `timestamp` is milliseconds since the epoch and `target` is the
- * request path, optionally with a query string.
+ * rename fields through aliases, and write optional strings as `["null", "string"]` unions.
+ * `timestamp` is milliseconds since the epoch and `target` is the request path, optionally with a
+ * query string.
  */
+const OPTIONAL_STRING = ['string', 'null'];
+
 const READER_FIELDS = [
-  { name: 'requestId', type: 'string', default: '', aliases: ['id', 'request_id'] },
+  { name: 'requestId', type: OPTIONAL_STRING, default: '', aliases: ['id', 'request_id'] },
   { name: 'timestamp', type: 'long', aliases: ['timestampMs', 'time'] },
-  { name: 'principal', type: 'string', default: '' },
-  { name: 'remoteUser', type: 'string', default: '', aliases: ['remote_user'] },
-  { name: 'sourceIp', type: 'string', default: '', aliases: ['source_ip', 'clientIp'] },
-  { name: 'userAgent', type: 'string', default: '', aliases: ['user_agent'] },
-  { name: 'method', type: 'string', default: '' },
-  { name: 'host', type: 'string', default: '', aliases: ['authority'] },
+  { name: 'principal', type: OPTIONAL_STRING, default: '' },
+  { name: 'remoteUser', type: OPTIONAL_STRING, default: '', aliases: ['remote_user'] },
+  { name: 'sourceIp', type: OPTIONAL_STRING, default: '', aliases: ['source_ip', 'clientIp'] },
+  { name: 'userAgent', type: OPTIONAL_STRING, default: '', aliases: ['user_agent'] },
+  { name: 'method', type: OPTIONAL_STRING, default: '' },
+  { name: 'host', type: OPTIONAL_STRING, default: '', aliases: ['authority'] },
   { name: 'target', type: 'string', aliases: ['path'] },
   { name: 'status', type: 'int', default: 0 },
   { name: 'bytesIn', type: 'long', default: 0, aliases: ['bytes_in'] },
   { name: 'bytesOut', type: 'long', default: 0, aliases: ['bytes_out'] },
   { name: 'durationMs', type: 'double', default: 0, aliases: ['duration_ms'] },
   { name: 'headers', type: { type: 'map', values: 'string' }, default: {} },
-  { name: 'mtlsIdentity', type: 'string', default: '', aliases: ['mtls_identity'] },
+  { name: 'mtlsIdentity', type: OPTIONAL_STRING, default: '', aliases: ['mtls_identity'] },
 ];
 
 interface ReaderRecord {
-  requestId: string;
+  requestId: string | null;
   timestamp: number;
-  principal: string;
-  remoteUser: string;
-  sourceIp: string;
-  userAgent: string;
-  method: string;
-  host: string;
+  principal: string | null;
+  remoteUser: string | null;
+  sourceIp: string | null;
+  userAgent: string | null;
+  method: string | null;
+  host: string | null;
   target: string;
   status: number;
   bytesIn: number;
   bytesOut: number;
   durationMs: number;
   headers: Record<string, string>;
-  mtlsIdentity: string;
+  mtlsIdentity: string | null;
 }
 
 interface WriterSchema {
@@ -78,7 +81,7 @@ function loadWriterSchema(file: string): WriterSchema {
     return { writer, reader, resolver: reader.createResolver(writer) };
   } catch (cause) {
     throw new ConfigError(
-      `Avro schema ${file} does not resolve to eastwatch's reader schema; it needs timestamp (long) and target (string)`,
+      `Avro schema ${file} does not resolve to the reader schema of docs/formats.md; it needs timestamp (long) and target or path (string), and the cause names the field that does not resolve`,
       { cause },
     );
   }
@@ -142,20 +145,20 @@ function toRawRequest(record: ReaderRecord): RawRequest {
   }
   const raw = emptyRawRequest();
   raw.document = record;
-  raw.requestId = record.requestId;
+  raw.requestId = record.requestId ?? '';
   raw.timestampMs = record.timestamp;
-  raw.nativePrincipal = record.principal;
-  raw.remoteUser = record.remoteUser;
-  raw.sourceIp = hostOfAddress(record.sourceIp);
-  raw.userAgent = record.userAgent;
-  raw.method = record.method;
-  raw.host = hostOfAddress(record.host);
+  raw.nativePrincipal = record.principal ?? '';
+  raw.remoteUser = record.remoteUser ?? '';
+  raw.sourceIp = hostOfAddress(record.sourceIp ?? '');
+  raw.userAgent = record.userAgent ?? '';
+  raw.method = record.method ?? '';
+  raw.host = hostOfAddress(record.host ?? '');
   raw.target = record.target;
   raw.status = record.status;
   raw.bytesIn = Math.max(0, record.bytesIn);
   raw.bytesOut = Math.max(0, record.bytesOut);
   raw.durationMs = Number.isFinite(record.durationMs) ? Math.max(0, record.durationMs) : 0;
-  raw.mtlsIdentity = record.mtlsIdentity;
+  raw.mtlsIdentity = record.mtlsIdentity ?? '';
   for (const [name, value] of Object.entries(record.headers))
     raw.headers[name.toLowerCase()] = value;
   return raw;
