@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { IstioExportConfig } from '../config.ts';
+import { componentLogger } from '../../core/logger.ts';
 import { istioPath } from '../paths.ts';
 import type { PrincipalPolicy } from '../types.ts';
 import { formatIdentity, routeMethodsOf, type ExportMode } from './common.ts';
@@ -40,6 +41,18 @@ export interface IstioRule {
 }
 
 export const DENY_BY_DEFAULT_NAME = 'eastwatch-deny-by-default';
+
+const log = componentLogger('policy-export');
+
+/**
+ * Returns false for a route whose text contains `*`. Istio reads `*` in `paths` as a wildcard
+ * and has no escape for it, so such a route (for example `OPTIONS *`) would allow far more than
+ * the one call seen. The Istio export leaves it out, so calls to it are denied there, while the
+ * Envoy and OPA exports escape it and keep it.
+ */
+export function isIstioLiteral(route: string): boolean {
+  return !route.includes('*');
+}
 const MAX_NAME_LENGTH = 63;
 
 /**
@@ -80,7 +93,15 @@ export function istioPolicyOf(
   mode: ExportMode,
   version: number,
 ): IstioAuthorizationPolicy | undefined {
-  const operations = routeMethodsOf(policy).map((entry) => ({
+  const entries = routeMethodsOf(policy).filter((entry) => {
+    if (isIstioLiteral(entry.route)) return true;
+    log.warn(
+      { principal: policy.principal, host: entry.host, route: entry.route },
+      'route left out of the Istio export',
+    );
+    return false;
+  });
+  const operations = entries.map((entry) => ({
     operation: {
       hosts: [entry.host],
       methods: entry.methods,

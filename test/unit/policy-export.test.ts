@@ -286,3 +286,30 @@ describe('exportPolicy', () => {
     expect(JSON.parse(out.text)).toEqual(opaData(PRINCIPALS, 3));
   });
 });
+
+describe('istio wildcard routes', () => {
+  const principals = learnPolicies(
+    [
+      baselineWith('svc-w', [
+        seen('OPTIONS', 'h.corp', '*', 9),
+        seen('GET', 'h.corp', '/a*b', 9),
+        seen('GET', 'h.corp', '/ok', 9),
+      ]),
+    ],
+    { prefixSegments: 1, minRouteCount: 5 },
+  );
+
+  it('leaves out routes containing *', () => {
+    const [allow] = istioObjects(principals, CONFIG.istio, 'enforce', 1);
+    expect(allow!.spec.rules![0]!.to).toEqual([
+      { operation: { hosts: ['h.corp'], methods: ['GET'], paths: ['/ok'] } },
+    ]);
+  });
+
+  it('keeps them escaped for Envoy', () => {
+    const policy = envoyRbacFilter(principals, CONFIG.envoy, 'enforce').typed_config.rules!
+      .policies['eastwatch:svc-w']!;
+    expect(policy.permissions).toHaveLength(3);
+    expect(routeRegex('/a*b')).toBe('/a\\*b');
+  });
+});
