@@ -1,4 +1,4 @@
-import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import kafkajs, { type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import { EastwatchError } from '../../core/errors.ts';
 
 /** Header names of a dead-letter record. Values are UTF-8 strings. */
@@ -32,7 +32,7 @@ export class DeadLetterError extends EastwatchError {
     count: number,
     cause: unknown,
   ) {
-    const retriable = (cause as { retriable?: unknown } | null)?.retriable !== false;
+    const retriable = isRetriableProduceFailure(cause);
     super(
       'INGEST_DEAD_LETTER_FAILED',
       `producing ${count} records of ${topic}[${partition}] from offset ${firstOffset} to the ` +
@@ -43,6 +43,17 @@ export class DeadLetterError extends EastwatchError {
       { retriable, cause, context: { topic, partition, offset: firstOffset } },
     );
   }
+}
+
+/**
+ * Returns false only when the broker rejected the records for good (an invalid topic name, a
+ * record too large). kafkajs marks a failure that outlived its own retries as not retriable, so
+ * the verdict comes from the failure it gave up on.
+ */
+export function isRetriableProduceFailure(error: unknown): boolean {
+  // kafkajs is CommonJS, and its error classes are not visible as named ES module exports.
+  const last = error instanceof kafkajs.KafkaJSNumberOfRetriesExceeded ? error.cause : error;
+  return (last as { retriable?: unknown } | null | undefined)?.retriable !== false;
 }
 
 /** Builds the dead-letter copy: original key, value and headers, plus the error headers. */
