@@ -41,6 +41,6 @@ function detectJson(text: string): DetectableFormat | undefined {
 function isHaproxyStart(text: string): boolean {
   const bracket = text.indexOf(' [');
   if (bracket < 0 || bracket > 60) return false;
-  const date = text.slice(bracket + 2, bracket + 26);
-  return date.length === 24 && date[2] === '/' && date[20] === '.' && date.endsWith(']');
+  const date = text.slice(bracket + 2, bracket + 27);
+  return date.length === 25 && date[2] === '/' && date[20] === '.' && date.endsWith(']');
 }

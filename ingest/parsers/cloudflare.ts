@@ -26,7 +26,7 @@ export function parseCloudflare(text: string): RawRequest {
   const start = edgeTime(object, 'EdgeStartTimestamp');
   const end = edgeTime(object, 'EdgeEndTimestamp');
   raw.timestampMs = start;
-  raw.durationMs = end > start ? end - start : 0;
+  if (start !== undefined && end !== undefined && end > start) raw.durationMs = end - start;
   raw.requestId = stringField(object, 'RayID');
   raw.requestIdTrusted = raw.requestId !== '';
   raw.sourceIp = stringField(object, 'ClientIP');
@@ -41,8 +41,9 @@ export function parseCloudflare(text: string): RawRequest {
   return raw;
 }
 
-function edgeTime(object: JsonObject, key: string): number {
+function edgeTime(object: JsonObject, key: string): number | undefined {
   const value = object[key];
+  if (value === undefined || value === null) return undefined;
   if (typeof value === 'number')
     return epochToMs(value, unitOfDigits(String(Math.trunc(value))), key);
   if (typeof value !== 'string') throw wrongType(key, 'a timestamp string or number', value);
