@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,8 @@ import type { DetectorInput } from '../../detectors/detector.ts';
 import { trainConfigSchema } from '../../models/config.ts';
 import { runTraining } from '../../models/trainer.ts';
 import { policyConfigSchema } from '../../policy/config.ts';
+import type { EnvoyRbacFilter } from '../../policy/export/envoy.ts';
+import type { OpaData } from '../../policy/export/opa.ts';
 import type { PolicyDiff } from '../../policy/diff.ts';
 import type { AccessEvent } from '../../schemas/access-event.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/stack.ts';
@@ -305,6 +307,41 @@ describe('policy incident replay', () => {
     }
     const strongest = findings.slice(0, MALICIOUS.length).map((f) => f!.score);
     expect(strongest).toEqual([0.7, 0.7, 0.7, 0.7, 0.4, 0.9, 0.4, 0.9]);
+  });
+
+  it('writes OPA and Envoy exports', async () => {
+    const out = join(dir, 'opa');
+    expect(await cli('policy', 'export', '--format', 'opa', '--out', out)).toBe('');
+    const data = JSON.parse(readFileSync(join(out, 'data.json'), 'utf8')) as OpaData;
+    expect(Object.keys(data.eastwatch.policy.principals)).toEqual(['svc-chatbot', 'svc-reporting']);
+    expect(readFileSync(join(out, 'eastwatch.rego'), 'utf8')).toContain('package eastwatch.authz');
+
+    const filter = JSON.parse(
+      await cli(
+        'policy',
+        'export',
+        '--format',
+        'envoy',
+        '--mode',
+        'enforce',
+        '--principal',
+        'svc-reporting',
+      ),
+    ) as EnvoyRbacFilter;
+    expect(Object.keys(filter.typed_config.rules!.policies)).toEqual(['eastwatch:svc-reporting']);
+  });
+
+  it('prints a reviewer summary', async () => {
+    const lines = (await cli('policy', 'diff', '--window', '24h', '--end', String(NOW_MS))).split(
+      '\n',
+    );
+    expect(lines[1]).toBe(
+      `principals seen: 1; calls allowed: ${9 * CHATBOT_ROUTINE.length + 30}; calls denied: 8 on 8 route(s)`,
+    );
+    expect(lines).toContain('  denied, new privilege: 1 call(s)');
+    expect(lines).toContain('  denied, new group: 5 call(s)');
+    expect(lines).toContain('  denied, new route: 2 call(s)');
+    expect(lines.filter((l) => l.startsWith('  DENY svc-chatbot '))).toHaveLength(8);
   });
 
   it('rejects approving a missing version', async () => {
