@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '../clickhouse/client.ts';
 import { PolicyIndex, type DenyReason } from '../policy/check.ts';
-import type { PolicyConfig } from '../policy/config.ts';
+import { outOfPolicyConfigSchema, type PolicyConfig } from '../policy/config.ts';
 import { groupingOf } from '../policy/openapi.ts';
 import { readApprovedPolicy } from '../policy/store.ts';
 import { clampScore, type Detector, type DetectorInput } from './detector.ts';
@@ -29,13 +29,9 @@ export interface OutOfPolicyThresholds {
   principalNotInPolicyScore: number;
 }
 
-export const DEFAULT_OUT_OF_POLICY_THRESHOLDS: OutOfPolicyThresholds = {
-  newPrivilegeScore: 0.9,
-  newGroupWriteScore: 0.9,
-  newGroupReadScore: 0.7,
-  newRouteScore: 0.4,
-  principalNotInPolicyScore: 0.3,
-};
+/** The defaults of the `policy.detector` settings. */
+export const DEFAULT_OUT_OF_POLICY_THRESHOLDS: OutOfPolicyThresholds =
+  outOfPolicyConfigSchema.parse({});
 
 function explain(
   principal: string,
@@ -119,9 +115,8 @@ export class OutOfPolicyDetector implements Detector {
 export async function loadOutOfPolicyDetector(
   client: ClickHouseClient,
   config: PolicyConfig,
-  thresholds: Partial<OutOfPolicyThresholds> = {},
 ): Promise<OutOfPolicyDetector> {
   const policy = await readApprovedPolicy(client);
   const index = policy ? new PolicyIndex(policy, groupingOf(config)) : undefined;
-  return new OutOfPolicyDetector(index, thresholds);
+  return new OutOfPolicyDetector(index, config.detector);
 }

@@ -48,6 +48,19 @@ export const envoyExportConfigSchema = z
   })
   .prefault({});
 
+const score = z.number().min(0).max(1);
+
+/** Scores of the `out-of-policy` detector, from 0 to 1, by how a call departs from the policy. */
+export const outOfPolicyConfigSchema = z
+  .strictObject({
+    newPrivilegeScore: score.default(0.9),
+    newGroupWriteScore: score.default(0.9),
+    newGroupReadScore: score.default(0.7),
+    newRouteScore: score.default(0.4),
+    principalNotInPolicyScore: score.default(0.3),
+  })
+  .prefault({});
+
 /** Settings of the `policy` section: learning, exports and drift. */
 export const policyConfigSchema = z
   .strictObject({
@@ -66,6 +79,7 @@ export const policyConfigSchema = z
     diffWindowMs: z.number().int().positive().default(DAY_MS),
     istio: istioExportConfigSchema,
     envoy: envoyExportConfigSchema,
+    detector: outOfPolicyConfigSchema,
   })
   .prefault({});
 
