@@ -5,6 +5,7 @@ import { recordAttempt } from './attempts.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { CircuitBreaker } from './breaker.ts';
 import type { DeliveryConfig } from './config.ts';
+import type { AlertMetrics } from './metrics.ts';
 import { DeliveryError } from './errors.ts';
 import { updateEntry, type OutboxEntry } from './outbox.ts';
 import type { Sink } from './sinks/sink.ts';
@@ -38,6 +39,7 @@ export class DeliveryWorker {
     private readonly log: Logger,
     private readonly now: () => number,
     private readonly random: () => number,
+    private readonly metrics: AlertMetrics,
   ) {
     const breakerOptions = {
       failureThreshold: config.breakerFailureThreshold,
@@ -140,7 +142,11 @@ export class DeliveryWorker {
       lane.slots.release();
     }
 
-    await this.#record(entry, attempt, startedAtMs, statusCode, result);
+    const durationMs = Math.max(0, this.now() - startedAtMs);
+    const outcome = result.delivered ? 'delivered' : 'failed';
+    this.metrics.attempts.inc({ sink: entry.sink, outcome });
+    this.metrics.attemptDuration.observe({ sink: entry.sink }, durationMs / 1000);
+    await this.#record(entry, attempt, startedAtMs, durationMs, statusCode, result);
     return result;
   }
 
@@ -148,6 +154,7 @@ export class DeliveryWorker {
     entry: OutboxEntry,
     attempt: number,
     startedAtMs: number,
+    durationMs: number,
     statusCode: number,
     result: AttemptResult,
   ): Promise<void> {
@@ -158,7 +165,7 @@ export class DeliveryWorker {
         messageId: entry.messageId,
         attempt,
         startedAtMs,
-        durationMs: Math.max(0, this.now() - startedAtMs),
+        durationMs,
         outcome: result.delivered ? 'delivered' : 'failed',
         statusCode,
         retriable: result.delivered ? false : result.error.retriable,
@@ -178,7 +185,8 @@ export class DeliveryWorker {
     attempts: number,
     status: 'delivered' | 'failed',
     error: string,
-  ) {
+  ): Promise<void> {
+    this.metrics.settled.inc({ sink: entry.sink, status });
     try {
       await updateEntry(this.client, { ...entry, attempts }, status, this.now(), error);
     } catch (cause) {

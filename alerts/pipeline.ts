@@ -7,6 +7,7 @@ import { detectorSet, severityAtLeast, type Alert } from './alert.ts';
 import { compileAllowlist, matchAllowlist, type CompiledRule } from './allowlist.ts';
 import { DeliveryWorker } from './delivery.ts';
 import { AlertPipelineStateError } from './errors.ts';
+import { AlertMetrics } from './metrics.ts';
 import { enqueue, pendingEntries, type OutboxEntry } from './outbox.ts';
 import { recentRevocations, writeAudit } from './revocation/audit.ts';
 import { RevocationLimiter } from './revocation/limiter.ts';
@@ -32,6 +33,8 @@ export interface AlertPipeline {
   idle(): Promise<void>;
   /** Stops delivery; pending entries stay in the outbox. A second call shares the first's promise. */
   stop(): Promise<void>;
+  /** Counters and histograms of submissions, attempts, deliveries and revocation decisions. */
+  readonly metrics: AlertMetrics;
 }
 
 /** Outside dependencies of the pipeline. Each has a default built from the configuration. */
@@ -43,6 +46,7 @@ export interface AlertPipelineDeps {
   /** Returns a number in [0, 1), for backoff jitter. */
   random?: () => number;
   env?: NodeJS.ProcessEnv;
+  metrics?: AlertMetrics;
 }
 
 /** Returns the message id (webhook-id) of an alert: the same for every sink and every retry. */
@@ -56,6 +60,7 @@ export function createAlertPipeline(config: Config, deps: AlertPipelineDeps = {}
 }
 
 class DefaultAlertPipeline implements AlertPipeline {
+  readonly metrics: AlertMetrics;
   readonly #log = componentLogger('alerts');
   readonly #client: ClickHouseClient;
   readonly #ownsClient: boolean;
@@ -76,6 +81,7 @@ class DefaultAlertPipeline implements AlertPipeline {
     this.#client = deps.clickhouse ?? createClickHouse(config.clickhouse);
     this.#ownsClient = deps.clickhouse === undefined;
     this.#now = deps.now ?? Date.now;
+    this.metrics = deps.metrics ?? new AlertMetrics();
     this.#sinks = buildSinks(config, {
       clickhouse: this.#client,
       kafka: deps.kafka,
@@ -93,6 +99,7 @@ class DefaultAlertPipeline implements AlertPipeline {
       this.#log,
       this.#now,
       deps.random ?? Math.random,
+      this.metrics,
     );
   }
 
@@ -154,11 +161,15 @@ class DefaultAlertPipeline implements AlertPipeline {
     const allowed = matchAllowlist(this.#rules, alert, nowMs);
     if (allowed !== undefined) {
       await writeAlert(this.#client, alert, 'dismissed', `allowlist: ${allowed.reason}`, nowMs);
+      this.metrics.submitted.inc({ outcome: 'allowlisted' });
       this.#log.info({ alert_id: alert.id, principal: alert.principal }, 'alert allowlisted');
       return;
     }
 
-    if (await this.#fold(alert, nowMs)) return;
+    if (await this.#fold(alert, nowMs)) {
+      this.metrics.submitted.inc({ outcome: 'folded' });
+      return;
+    }
 
     const decided = await this.#decideRevocation(alert, nowMs);
 
@@ -168,6 +179,7 @@ class DefaultAlertPipeline implements AlertPipeline {
     await enqueue(this.#client, entries);
     await writeAlert(this.#client, decided, 'open', '', nowMs);
     for (const entry of entries) this.#worker.dispatch(entry);
+    this.metrics.submitted.inc({ outcome: 'stored' });
     this.#log.info(
       { alert_id: alert.id, principal: alert.principal, severity: alert.severity },
       'alert stored',
@@ -208,6 +220,9 @@ class DefaultAlertPipeline implements AlertPipeline {
     const note = decideRevocation(alert, policy, this.#limiter, nowMs);
     if (note === undefined) return alert;
 
+    // The decision is audited before the alert is stored, so a crash in between leaves an audit
+    // row without a call, never a call without an audit row.
+    this.metrics.revocationDecisions.inc({ decision: note.decision, reason: note.reason });
     await writeAudit(this.#client, {
       decidedAtMs: nowMs,
       alert,

@@ -112,8 +112,9 @@ export class RevocationSink implements Sink {
     if (tokenRef === undefined) return undefined;
     const token = this.#secret(tokenRef, `tokens.${alert.principal}`);
     const clientSecret = this.#secret(endpoint.clientSecret, 'clientSecret');
+    // RFC 6749 section 2.3.1: both parts are form-encoded before they are joined and base64-encoded.
     const basic = Buffer.from(
-      `${encodeURIComponent(endpoint.clientId)}:${encodeURIComponent(clientSecret.reveal())}`,
+      `${formEncode(endpoint.clientId)}:${formEncode(clientSecret.reveal())}`,
     ).toString('base64');
     return {
       headers: {
@@ -154,4 +155,9 @@ export class RevocationSink implements Sink {
       detail,
     });
   }
+}
+
+/** Encodes a value as application/x-www-form-urlencoded, as URLSearchParams does. */
+function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
 }

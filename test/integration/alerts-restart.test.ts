@@ -78,11 +78,13 @@ describe('alert outbox after SIGKILL', () => {
           ALERTS_CONFIG: JSON.stringify(rawConfig),
           ALERT: JSON.stringify(alert),
           WEBHOOK_SECRET: secret,
-          EASTWATCH_LOG_LEVEL: 'warn',
+          EASTWATCH_LOG_LEVEL: 'debug',
         },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
+    let childLog = '';
+    child.stderr.on('data', (chunk: Buffer) => (childLog += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on('exit', (_code, signal) => resolve(signal)),
     );
@@ -90,6 +92,8 @@ describe('alert outbox after SIGKILL', () => {
     await firstRequestSeen;
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
+    expect(childLog).toContain('alert stored');
+    expect(childLog).not.toContain(secret.slice('whsec_'.length));
 
     const pendingBefore = await queryRows<{ status: string }>(
       db.client,

@@ -76,7 +76,9 @@ describe('webhook delivery', () => {
     const alerts = Array.from({ length: 10 }, (_, i) => sampleAlert(`svc-${i}`));
     for (const alert of alerts) await pipeline.submit(alert);
     await pipeline.idle();
-    await pipeline.stop();
+    const stopped = pipeline.stop();
+    expect(pipeline.stop()).toBe(stopped);
+    await stopped;
 
     const expectedIds = alerts.map((a) => messageIdOf(a.id)).sort();
     expect([...processed].sort()).toEqual(expectedIds);
@@ -98,6 +100,20 @@ describe('webhook delivery', () => {
       { outcome: 'failed', status_code: 0, n: '10' },
       { outcome: 'failed', status_code: 500, n: '10' },
       { outcome: 'failed', status_code: 503, n: '10' },
+    ]);
+
+    const metrics = await pipeline.metrics.registry.getMetricsAsJSON();
+    const values = (name: string) => metrics.find((m) => m.name === name)?.values ?? [];
+    const attemptCounts = values('eastwatch_alert_delivery_attempts_total').map((v) => [
+      v.labels['outcome'],
+      v.value,
+    ]);
+    expect(attemptCounts.sort()).toEqual([
+      ['delivered', 10],
+      ['failed', 30],
+    ]);
+    expect(values('eastwatch_alerts_submitted_total')).toEqual([
+      { labels: { outcome: 'stored' }, value: 10 },
     ]);
   });
 
