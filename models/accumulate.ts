@@ -143,11 +143,11 @@ export class RollupAccumulator {
   private finishOne(state: PrincipalState): PrincipalRollup {
     const rollup = state.rollup;
     for (const count of state.minuteCounts.values()) increment(rollup.minuteHistogram, count);
-    rollup.windows = [...state.windows.values()].map((w) => ({
-      distinctPaths: w.paths.size,
-      distinctRoutes: w.routes.size,
-      bytesOut: w.bytesOut,
-    }));
+    for (const window of state.windows.values()) {
+      rollup.windows.distinctPaths.push(window.paths.size);
+      rollup.windows.distinctRoutes.push(window.routes.size);
+      rollup.windows.bytesOut.push(window.bytesOut);
+    }
     rollup.routes = [...state.routes.values()];
     rollup.hosts = [...state.seen.hosts.values()];
     rollup.methods = [...state.seen.methods.values()];
@@ -165,7 +165,7 @@ export function emptyRollup(principal: string): PrincipalRollup {
     errors: { unauthorized: 0, forbidden: 0, notFound: 0, serverError: 0 },
     hourCounts: new Map(),
     minuteHistogram: new Map(),
-    windows: [],
+    windows: { distinctPaths: [], distinctRoutes: [], bytesOut: [] },
     routes: [],
     hosts: [],
     methods: [],

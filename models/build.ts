@@ -56,9 +56,9 @@ export function buildBaseline(rollup: PrincipalRollup, context: BuildContext): P
 
     ratePerMinute: robustStatsFromHistogram(rollup.minuteHistogram),
     ratePerHour: robustStats([...rollup.hourCounts.values()]),
-    breadthPerWindow: robustStats(rollup.windows.map((w) => w.distinctPaths)),
-    routesPerWindow: robustStats(rollup.windows.map((w) => w.distinctRoutes)),
-    bytesOutPerWindow: robustStats(rollup.windows.map((w) => w.bytesOut)),
+    breadthPerWindow: robustStats(rollup.windows.distinctPaths),
+    routesPerWindow: robustStats(rollup.windows.distinctRoutes),
+    bytesOutPerWindow: robustStats(rollup.windows.bytesOut),
     errorRatios: errorRatios(rollup.errors, rollup.eventCount),
   };
 }
@@ -79,8 +79,12 @@ export function errorRatios(errors: ErrorCounts, events: number): PrincipalBasel
  */
 export function compareSeen(a: SeenAggregate, b: SeenAggregate): number {
   if (a.count !== b.count) return b.count - a.count;
+  // UTF-16 order equals UTF-8 byte order for ASCII text, the common case.
+  if (ASCII.test(a.key) && ASCII.test(b.key)) return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   return Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
 }
+
+const ASCII = /^\p{ASCII}*$/u;
 
 function topSeen(values: readonly SeenAggregate[], cap: number): SeenValue[] {
   return [...values]

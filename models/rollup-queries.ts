@@ -1,15 +1,20 @@
 import { queryRows, type ClickHouseClient } from '../clickhouse/client.ts';
-import { joinSql, raw, sql, type SqlFragment } from '../clickhouse/sql.ts';
+import { joinSql, sql, type SqlFragment } from '../clickhouse/sql.ts';
 import type { ExcludedRange } from './accumulate.ts';
 import { emptyRollup } from './accumulate.ts';
-import type { PrincipalRollup, RouteAggregate, SeenAggregate } from './rollup.ts';
+import {
+  HOUR_MS,
+  type PrincipalRollup,
+  type RouteAggregate,
+  type SeenAggregate,
+} from './rollup.ts';
 
 /**
  * Aggregate queries over `access_events` that produce the same rollups as the in-memory
  * accumulator. Every query reads the table with FINAL, so an event stored twice with the same
  * (principal, timestamp, id) counts once, and filters only on the sorting-key columns principal
  * and timestamp, which FINAL's collapsing never changes. ClickHouse sends 64-bit integers as
- * strings in JSON, so every number is read through Number().
+ * strings in JSON, so the queries cast counts to narrower types where JSON must carry numbers.
  */
 export interface RollupSource {
   windowStartMs: number;
@@ -60,7 +65,13 @@ export async function readPrincipalCounts(
   return rows.map((r) => ({ principal: r.principal, events: Number(r.events) }));
 }
 
-/** Reads the rollups of the principals from `lo` to `hi`, both inclusive, ordered by name. */
+/**
+ * Reads the rollups of the principals from `lo` to `hi`, both inclusive, ordered by name, with
+ * three scans of the range: hours and minutes with error counts, five-minute windows, and every
+ * kind of seen value at once. Counts are cast to 32-bit or floating-point types so that JSON carries
+ * them as numbers, and each query returns one row per principal (or per principal and kind) with
+ * arrays, which parses far faster than one row per value.
+ */
 export async function readRollups(
   client: ClickHouseClient,
   source: RollupSource,
@@ -78,155 +89,157 @@ export async function readRollups(
     return rollup;
   };
 
-  await readHours(client, filter, rollupOf);
-  await readMinutes(client, filter, rollupOf);
+  await readHoursAndMinutes(client, filter, rollupOf);
   await readWindows(client, filter, rollupOf);
-  await readRoutes(client, filter, rollupOf);
-  for (const [field, column] of SEEN_COLUMNS) {
-    await readSeen(client, filter, column, (principal, seen) => {
-      rollupOf(principal)[field].push(...seen);
-    });
-  }
+  await readSeen(client, filter, rollupOf);
   return [...rollups.keys()].sort().map((principal) => rollups.get(principal)!);
 }
 
 type RollupOf = (principal: string) => PrincipalRollup;
 
-async function readHours(client: ClickHouseClient, filter: SqlFragment, rollupOf: RollupOf) {
+/**
+ * Reads requests per hour, per minute and the error counts in one scan: minutes are grouped
+ * first, then hours from minutes, and each hour carries the counts of its minutes along. Aliases
+ * differ per level because an alias equal to a lower level's name would resolve to the aggregate.
+ */
+async function readHoursAndMinutes(
+  client: ClickHouseClient,
+  filter: SqlFragment,
+  rollupOf: RollupOf,
+) {
   const rows = await queryRows<{
     principal: string;
-    hours: Num[];
-    counts: Num[];
-    unauthorized: Num;
-    forbidden: Num;
-    not_found: Num;
-    server_error: Num;
+    hours: number[];
+    counts: number[];
+    per_minute: number[];
+    errors: [number, number, number, number];
   }>(
     client,
-    sql`SELECT principal, groupArray(hour) AS hours, groupArray(c) AS counts,
-        sum(e401) AS unauthorized, sum(e403) AS forbidden, sum(e404) AS not_found,
-        sum(e5xx) AS server_error
-      FROM (SELECT principal, intDiv(\`timestamp\`, 3600000) * 3600000 AS hour, count() AS c,
-          countIf(status = 401) AS e401, countIf(status = 403) AS e403,
-          countIf(status = 404) AS e404, countIf(status >= 500 AND status <= 599) AS e5xx
-        ${from(filter)} GROUP BY principal, hour)
+    sql`SELECT principal, groupArray(hour) AS hours, groupArray(hour_count) AS counts,
+        groupArrayArray(minute_counts) AS per_minute,
+        [toUInt32(sum(h401)), toUInt32(sum(h403)), toUInt32(sum(h404)), toUInt32(sum(h5xx))] AS errors
+      FROM (SELECT principal, toUInt32(intDiv(minute, 60)) AS hour, toUInt32(sum(c)) AS hour_count,
+          groupArray(c) AS minute_counts, sum(m401) AS h401, sum(m403) AS h403,
+          sum(m404) AS h404, sum(m5xx) AS h5xx
+        FROM (SELECT principal, intDiv(\`timestamp\`, 60000) AS minute, toUInt32(count()) AS c,
+            countIf(status = 401) AS m401, countIf(status = 403) AS m403,
+            countIf(status = 404) AS m404, countIf(status >= 500 AND status <= 599) AS m5xx
+          ${from(filter)} GROUP BY principal, minute)
+        GROUP BY principal, hour)
       GROUP BY principal`,
     'access_events',
   );
   for (const row of rows) {
     const rollup = rollupOf(row.principal);
-    row.hours.forEach((hour, i) => rollup.hourCounts.set(Number(hour), Number(row.counts[i])));
-    rollup.eventCount = row.counts.reduce<number>((sum, c) => sum + Number(c), 0);
-    rollup.errors = {
-      unauthorized: Number(row.unauthorized),
-      forbidden: Number(row.forbidden),
-      notFound: Number(row.not_found),
-      serverError: Number(row.server_error),
-    };
-  }
-}
-
-async function readMinutes(client: ClickHouseClient, filter: SqlFragment, rollupOf: RollupOf) {
-  const rows = await queryRows<{ principal: string; per_minute: Num[]; minutes: Num[] }>(
-    client,
-    sql`SELECT principal, groupArray(c) AS per_minute, groupArray(n) AS minutes
-      FROM (SELECT principal, c, count() AS n
-        FROM (SELECT principal, intDiv(\`timestamp\`, 60000) AS minute, count() AS c
-          ${from(filter)} GROUP BY principal, minute)
-        GROUP BY principal, c)
-      GROUP BY principal`,
-    'access_events',
-  );
-  for (const row of rows) {
-    const histogram = rollupOf(row.principal).minuteHistogram;
-    row.per_minute.forEach((c, i) => histogram.set(Number(c), Number(row.minutes[i])));
+    let events = 0;
+    row.hours.forEach((hour, i) => {
+      const count = row.counts[i]!;
+      rollup.hourCounts.set(hour * HOUR_MS, count);
+      events += count;
+    });
+    for (const count of row.per_minute) {
+      rollup.minuteHistogram.set(count, (rollup.minuteHistogram.get(count) ?? 0) + 1);
+    }
+    rollup.eventCount = events;
+    const [unauthorized, forbidden, notFound, serverError] = row.errors;
+    rollup.errors = { unauthorized, forbidden, notFound, serverError };
   }
 }
 
 async function readWindows(client: ClickHouseClient, filter: SqlFragment, rollupOf: RollupOf) {
-  const rows = await queryRows<{ principal: string; paths: Num[]; routes: Num[]; bytes: Num[] }>(
+  const rows = await queryRows<{
+    principal: string;
+    paths: number[];
+    routes: number[];
+    bytes: number[];
+  }>(
     client,
     sql`SELECT principal, groupArray(p) AS paths, groupArray(r) AS routes, groupArray(b) AS bytes
-      FROM (SELECT principal, intDiv(\`timestamp\`, 300000) AS w, uniqExact(path) AS p,
-          uniqExact(route) AS r, sum(bytes_out) AS b
+      FROM (SELECT principal, intDiv(\`timestamp\`, 300000) AS w, toUInt32(uniqExact(path)) AS p,
+          toUInt32(uniqExact(route)) AS r, toFloat64(sum(bytes_out)) AS b
         ${from(filter)} GROUP BY principal, w)
       GROUP BY principal`,
     'access_events',
   );
   for (const row of rows) {
-    rollupOf(row.principal).windows = row.paths.map((p, i) => ({
-      distinctPaths: Number(p),
-      distinctRoutes: Number(row.routes[i]),
-      bytesOut: Number(row.bytes[i]),
-    }));
+    rollupOf(row.principal).windows = {
+      distinctPaths: row.paths,
+      distinctRoutes: row.routes,
+      bytesOut: row.bytes,
+    };
   }
 }
+
+/** Kinds of seen values, in the order of the tuples built by {@link readSeen}. */
+const SEEN_KINDS = [
+  'routes',
+  'hosts',
+  'methods',
+  'sourceIps',
+  'userAgents',
+  'credentials',
+] as const;
 
 interface SeenRow {
   principal: string;
-  key: string;
-  c: Num;
-  first_ms: Num;
-  last_ms: Num;
+  kind: number;
+  keys: string[];
+  counts: number[];
+  first_ms: number[];
+  last_ms: number[];
+  methods: string[];
+  hosts: string[];
+  routes: string[];
 }
 
-function seenOf(row: SeenRow): SeenAggregate {
-  return {
-    key: row.key,
-    count: Number(row.c),
-    firstSeenMs: Number(row.first_ms),
-    lastSeenMs: Number(row.last_ms),
-  };
-}
-
-async function readRoutes(client: ClickHouseClient, filter: SqlFragment, rollupOf: RollupOf) {
-  const rows = await queryRows<SeenRow & { method: string; host: string; route: string }>(
-    client,
-    sql`SELECT principal, method, host, route, concat(method, ' ', host, ' ', route) AS key,
-        count() AS c, min(\`timestamp\`) AS first_ms, max(\`timestamp\`) AS last_ms
-      ${from(filter)} GROUP BY principal, method, host, route`,
-    'access_events',
-  );
-  for (const row of rows) {
-    const route: RouteAggregate = {
-      ...seenOf(row),
-      method: row.method,
-      host: row.host,
-      route: row.route,
-    };
-    rollupOf(row.principal).routes.push(route);
-  }
-}
-
-type SeenField = 'hosts' | 'methods' | 'sourceIps' | 'userAgents' | 'credentials';
-
-const SEEN_COLUMNS: [SeenField, string][] = [
-  ['hosts', 'host'],
-  ['methods', 'method'],
-  ['sourceIps', 'source_ip'],
-  ['userAgents', 'user_agent'],
-  ['credentials', 'credential'],
-];
-
-async function readSeen(
-  client: ClickHouseClient,
-  filter: SqlFragment,
-  column: string,
-  add: (principal: string, seen: SeenAggregate[]) => void,
-) {
-  // The column name is one of the constants above, so raw() is safe for it.
+/**
+ * Reads every kind of seen value in one scan: arrayJoin turns each event into one tuple per kind
+ * (kind, key, method, host, route), where only route tuples fill the last three. Times are cast to
+ * Float64, exact for epoch milliseconds, so JSON carries them as numbers.
+ */
+async function readSeen(client: ClickHouseClient, filter: SqlFragment, rollupOf: RollupOf) {
   const rows = await queryRows<SeenRow>(
     client,
-    sql`SELECT principal, ${raw(column)} AS key, count() AS c, min(\`timestamp\`) AS first_ms,
-        max(\`timestamp\`) AS last_ms
-      ${from(filter)} GROUP BY principal, key`,
+    sql`SELECT principal, kind, groupArray(key) AS keys, groupArray(c) AS counts,
+        groupArray(first_ms) AS first_ms, groupArray(last_ms) AS last_ms,
+        groupArray(m) AS methods, groupArray(h) AS hosts, groupArray(r) AS routes
+      FROM (SELECT principal, kind, key, m, h, r, toUInt32(count()) AS c,
+          toFloat64(min(ts)) AS first_ms, toFloat64(max(ts)) AS last_ms
+        FROM (SELECT principal, \`timestamp\` AS ts, arrayJoin([
+              (0, concat(method, ' ', host, ' ', route), method, host, route),
+              (1, host, '', '', ''), (2, method, '', '', ''), (3, source_ip, '', '', ''),
+              (4, user_agent, '', '', ''), (5, credential, '', '', '')]) AS seen,
+            tupleElement(seen, 1) AS kind, tupleElement(seen, 2) AS key,
+            tupleElement(seen, 3) AS m, tupleElement(seen, 4) AS h, tupleElement(seen, 5) AS r
+          ${from(filter)})
+        GROUP BY principal, kind, key, m, h, r)
+      GROUP BY principal, kind`,
     'access_events',
   );
-  const byPrincipal = new Map<string, SeenAggregate[]>();
-  for (const row of rows) {
-    const list = byPrincipal.get(row.principal);
-    if (list === undefined) byPrincipal.set(row.principal, [seenOf(row)]);
-    else list.push(seenOf(row));
-  }
-  for (const [principal, list] of byPrincipal) add(principal, list);
+  for (const row of rows) addSeenRow(rollupOf(row.principal), row);
+}
+
+function addSeenRow(rollup: PrincipalRollup, row: SeenRow): void {
+  const kind = SEEN_KINDS[row.kind];
+  if (kind === undefined) return;
+
+  row.keys.forEach((key, i) => {
+    const seen: SeenAggregate = {
+      key,
+      count: row.counts[i]!,
+      firstSeenMs: row.first_ms[i]!,
+      lastSeenMs: row.last_ms[i]!,
+    };
+    if (kind !== 'routes') {
+      rollup[kind].push(seen);
+      return;
+    }
+    const route: RouteAggregate = {
+      ...seen,
+      method: row.methods[i]!,
+      host: row.hosts[i]!,
+      route: row.routes[i]!,
+    };
+    rollup.routes.push(route);
+  });
 }

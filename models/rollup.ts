@@ -18,11 +18,11 @@ export interface RouteAggregate extends SeenAggregate {
   route: string;
 }
 
-/** One five-minute window with at least one request. */
-export interface WindowAggregate {
-  distinctPaths: number;
-  distinctRoutes: number;
-  bytesOut: number;
+/** Five-minute windows with at least one request, as parallel arrays in no particular order. */
+export interface WindowAggregates {
+  distinctPaths: number[];
+  distinctRoutes: number[];
+  bytesOut: number[];
 }
 
 export interface ErrorCounts {
@@ -40,7 +40,7 @@ export interface PrincipalRollup {
   hourCounts: Map<number, number>;
   /** Requests in one UTC minute mapped to the number of minutes with that many requests. */
   minuteHistogram: Map<number, number>;
-  windows: WindowAggregate[];
+  windows: WindowAggregates;
   routes: RouteAggregate[];
   hosts: SeenAggregate[];
   methods: SeenAggregate[];
