@@ -32,7 +32,8 @@ export type CallVerdict =
     };
 
 interface IndexedPrincipal {
-  routes: Set<string>;
+  /** Group of each allowed call, by call key. */
+  routes: Map<string, string>;
   candidates: Set<string>;
   groups: Map<string, Privilege[]>;
 }
@@ -43,7 +44,7 @@ function callKey(method: string, host: string, route: string): string {
 
 function indexPrincipal(policy: PrincipalPolicy): IndexedPrincipal {
   return {
-    routes: new Set(policy.routes.map((r) => callKey(r.method, r.host, r.route))),
+    routes: new Map(policy.routes.map((r) => [callKey(r.method, r.host, r.route), r.group])),
     candidates: new Set(policy.reviewCandidates.map((r) => callKey(r.method, r.host, r.route))),
     groups: new Map(policy.groups.map((g) => [g.group, g.privileges])),
   };
@@ -76,11 +77,15 @@ export class PolicyIndex {
   /** Returns whether the policy allows one call and, when it does not, why. */
   check(principal: string, method: string, host: string, route: string): CallVerdict {
     const privilege = privilegeOf(method);
-    const group = groupOf(method.toUpperCase(), host.toLowerCase(), route, this.#grouping);
     const entry = this.#principals.get(principal);
     const key = callKey(method, host, route);
 
-    if (entry?.routes.has(key)) return { allowed: true, group, privilege };
+    // An allowed call keeps the group it was learned with, and only a denied call needs the
+    // grouping rules, which keeps the common path to two map lookups.
+    const learnedGroup = entry?.routes.get(key);
+    if (learnedGroup !== undefined) return { allowed: true, group: learnedGroup, privilege };
+
+    const group = groupOf(method.toUpperCase(), host.toLowerCase(), route, this.#grouping);
 
     const granted = entry?.groups.get(group) ?? [];
     const reviewCandidate = entry?.candidates.has(key) ?? false;
