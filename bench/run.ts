@@ -4,7 +4,9 @@ import { machineLine, writeSection, type BenchSection } from './page.ts';
  * Runs the benchmarks named on the command line (all when none are named) and writes each one's
  * section of docs/benchmarks.md. Each benchmark module exports `run(): Promise<BenchSection>`.
  */
-const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<BenchSection> }>> = {};
+const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<BenchSection> }>> = {
+  train: () => import('./train.ts'),
+};
 
 const requested = process.argv.slice(2);
 const names = requested.length > 0 ? requested : Object.keys(BENCHMARKS);
