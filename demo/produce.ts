@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EastwatchError } from '../core/errors.ts';
 
@@ -15,12 +15,13 @@ export async function produceWithKcat(
   workDir: string,
   keys?: string[],
 ): Promise<void> {
-  const file = join(workDir, `${topic}.input`);
+  mkdirSync(workDir, { recursive: true });
+  const file = join(workDir, `${topic}.lines`);
   const body = keys ? lines.map((line, i) => `${keys[i] ?? ''}\t${line}`) : lines;
   writeFileSync(file, `${body.join('\n')}\n`);
 
-  const args = ['-P', '-b', broker, '-t', topic, '-z', 'lz4', '-l', file];
-  if (keys) args.splice(2, 0, '-K', '\t');
+  const args = ['-P', '-b', broker, '-t', topic, '-z', 'gzip', '-l', file];
+  if (keys) args.splice(1, 0, '-K', '\t');
   await new Promise<void>((resolve, reject) => {
     const child = spawn('kcat', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClickHouse } from '../clickhouse/client.ts';
@@ -97,8 +97,11 @@ async function runPipeline(options: DemoOptions, ctx: RunContext): Promise<DemoR
 
   say('2/6 producing the public sample logs and the gateway history to Kafka with kcat');
   const broker = options.config.kafka.brokers[0]!;
+  // Each run's input files replace the last run's, so the folder does not grow.
+  const inputDir = join(options.outDir, 'input');
+  rmSync(inputDir, { recursive: true, force: true });
   for (const source of sources) {
-    await produceWithKcat(broker, topicOf(prefix, source.name), source.lines, options.outDir);
+    await produceWithKcat(broker, topicOf(prefix, source.name), source.lines, inputDir);
     say(`    ${topicOf(prefix, source.name)}: ${source.lines.length} lines (${source.format})`);
   }
   const signingKey = randomBytes(16).toString('hex');
@@ -122,7 +125,7 @@ async function runPipeline(options: DemoOptions, ctx: RunContext): Promise<DemoR
   say('3/6 ingesting into ClickHouse, training baselines, starting the scorer');
   await runCli('ingest', ['ingest', '--exit-when-idle', '5'], env, logDir, 600_000);
   await runCli('train', ['train', '--window', '30d'], env, logDir, 600_000);
-  const scorer = startCli('score', ['score', '--topic', gateway], env, logDir);
+  const scorer = startCli('score', ['score', '--topic', gateway, '--from-beginning'], env, logDir);
   await waitForScorer(logDir);
 
   say(
