@@ -115,7 +115,7 @@ async function runPipeline(options: DemoOptions, ctx: RunContext): Promise<DemoR
     broker,
     gateway,
     history.map((l) => l.line),
-    options.outDir,
+    inputDir,
     history.map((l) => l.principal),
   );
   say(
@@ -136,7 +136,7 @@ async function runPipeline(options: DemoOptions, ctx: RunContext): Promise<DemoR
     broker,
     gateway,
     incident.map((l) => l.line),
-    options.outDir,
+    inputDir,
     incident.map((l) => l.principal),
   );
   // The incident's events must reach ClickHouse too, for the timeline and the policy diff.
