@@ -25,7 +25,7 @@ export type CallVerdict =
       reason: DenyReason;
       group: string;
       privilege: Privilege;
-      /** Privileges the principal holds on the call's group; empty for a new group. */
+      /** Privileges the principal has on the call's group; empty for a new group. */
       grantedPrivileges: Privilege[];
       /** True when the call was in the baseline but below the minimum count. */
       reviewCandidate: boolean;
@@ -57,7 +57,7 @@ function denyReason(inPolicy: boolean, granted: Privilege[], privilege: Privileg
   return 'new route';
 }
 
-/** A policy version indexed for checking calls, one lookup per call. */
+/** A policy version indexed for checking calls by map lookups. */
 export class PolicyIndex {
   readonly version: number;
   readonly #principals: Map<string, IndexedPrincipal>;
