@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createClickHouse } from '../clickhouse/client.ts';
 import type { Config } from '../core/config.ts';
 import { EastwatchError } from '../core/errors.ts';
-import { stackDown, stackUp } from '../stack/stack.ts';
+import { stackDown, stackStatus, stackUp } from '../stack/stack.ts';
 import { buildDemoConfig, DEMO_SECRET_ENV, topicOf } from './config.ts';
 import {
   CHAT_BOT,
@@ -51,6 +51,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
   say('1/6 starting the local stack (Kafka on loopback, ClickHouse on loopback)');
+  const runningBefore = (await stackStatus(options.config.stack)).some((s) => s.running);
   await stackUp(options.config.stack);
 
   const webhookSecret = randomWebhookSecret();
@@ -60,7 +61,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     return await runPipeline({ ...options, outDir }, { runId, prefix, logDir, receiver, env, say });
   } finally {
     await receiver.close();
-    if (!options.keepStack) {
+    // Only a stack this run started is stopped; one that was already up stays up.
+    if (!options.keepStack && !runningBefore) {
       say('stopping the local stack (use --keep-stack to leave it running)');
       await stackDown(options.config.stack);
     }
@@ -126,7 +128,6 @@ async function runPipeline(options: DemoOptions, ctx: RunContext): Promise<DemoR
   await runCli('ingest', ['ingest', '--exit-when-idle', '5'], env, logDir, 600_000);
   await runCli('train', ['train', '--window', '30d'], env, logDir, 600_000);
   const scorer = startCli('score', ['score', '--topic', gateway, '--from-beginning'], env, logDir);
-  await waitForScorer(logDir);
 
   say(
     `4/6 replaying the incident: ${CHAT_BOT.principal}'s token from a new network at ${new Date(incidentStartMs).toISOString()}`,
@@ -197,11 +198,6 @@ function demoEnv(outDir: string, webhookSecret: string): NodeJS.ProcessEnv {
     EASTWATCH_LOG_LEVEL: process.env['EASTWATCH_LOG_LEVEL'] ?? 'info',
     EASTWATCH_DEMO_OUT: outDir,
   };
-}
-
-async function waitForScorer(_logDir: string): Promise<void> {
-  // TODO: wait on the scorer's readiness instead of a fixed delay.
-  await sleep(8000);
 }
 
 async function waitForAlert(

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.ts';
+import { rootLogger } from '../../core/logger.ts';
 import { runDemo } from '../../demo/run.ts';
 import { configFor } from '../context.ts';
 
@@ -25,6 +26,8 @@ export function registerDemo(program: Command): void {
             `--history-days ${options.historyDays} is invalid; give a whole number of days from 8 to 30 (the baseline needs a week to mature)`,
           );
         }
+        // The demo prints its own progress; the library's logs go to files unless asked for.
+        if (process.env['EASTWATCH_LOG_LEVEL'] === undefined) rootLogger.level = 'warn';
         await runDemo({
           config: configFor(command),
           outDir: options.out,
