@@ -139,6 +139,41 @@ describe('alert sinks', () => {
     await es.close();
   });
 
+  it('gives up after maxAttempts or a 4xx', async () => {
+    const busy = await startReceiver((_request, response) => reply(response, 503));
+    const rejecting = await startReceiver((_request, response) => reply(response, 400));
+    const env = { S: `whsec_${Buffer.alloc(24, 5).toString('base64')}` };
+    const sinks = [
+      { type: 'webhook', name: 'busy', url: busy.url, secrets: [{ env: 'S' }] },
+      { type: 'webhook', name: 'rejecting', url: rejecting.url, secrets: [{ env: 'S' }] },
+    ];
+    const delivery = { ...fastRetries, maxAttempts: 3, breakerFailureThreshold: 100 };
+    const config = parseConfig({
+      ...db.config,
+      alerts: { sinks, delivery, revocation: { mode: 'off' } },
+    });
+    const pipeline = createAlertPipeline(config, { clickhouse: db.client, env });
+    await pipeline.start();
+    const alert = sampleAlert('give-up-bot');
+    await pipeline.submit(alert);
+    await pipeline.idle();
+    await pipeline.stop();
+    await busy.close();
+    await rejecting.close();
+
+    expect(busy.requests).toHaveLength(3);
+    expect(rejecting.requests).toHaveLength(1);
+    const rows = await queryRows<{ sink: string; status: string; attempts: number }>(
+      db.client,
+      raw(`SELECT sink, status, attempts FROM alert_outbox FINAL
+        WHERE sink IN ('busy', 'rejecting') ORDER BY sink`),
+    );
+    expect(rows).toEqual([
+      { sink: 'busy', status: 'failed', attempts: 3 },
+      { sink: 'rejecting', status: 'failed', attempts: 1 },
+    ]);
+  });
+
   it('rejects a redirect to another host', async () => {
     const elsewhere = await startReceiver((_request, response) => reply(response, 200));
     const redirecting = await startReceiver((_request, response) => {
