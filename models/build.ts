@@ -80,8 +80,11 @@ export function errorRatios(errors: ErrorCounts, events: number): PrincipalBasel
 export function compareSeen(a: SeenAggregate, b: SeenAggregate): number {
   if (a.count !== b.count) return b.count - a.count;
   // UTF-16 order equals UTF-8 byte order for ASCII text, the common case.
-  if (ASCII.test(a.key) && ASCII.test(b.key)) return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-  return Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
+  if (!ASCII.test(a.key) || !ASCII.test(b.key)) {
+    return Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
+  }
+  if (a.key === b.key) return 0;
+  return a.key < b.key ? -1 : 1;
 }
 
 const ASCII = /^\p{ASCII}*$/u;

@@ -16,13 +16,13 @@ export const trainConfigSchema = z
     /** Time zone of every principal without an entry in `timeZones`. */
     timeZone: timeZone.default('UTC'),
     /**
-     * Time zone per principal. A key ending in `*` is a prefix that matches a group of principals;
-     * an exact name wins over a prefix, and a longer prefix over a shorter one.
+     * Time zone per principal. A key ending in `*` is a prefix that matches a group of principals.
+     * An exact name wins over a prefix, and a longer prefix over a shorter one.
      */
     timeZones: z.record(z.string().min(1), timeZone).default({}),
-    /** A principal is mature once its window holds at least this many active local days... */
+    /** Active local days a principal needs in its window to be mature, together with `minEvents`. */
     minActiveDays: z.number().int().min(0).default(7),
-    /** ...and at least this many events. */
+    /** Events a principal needs in its window to be mature, together with `minActiveDays`. */
     minEvents: z.number().int().min(0).default(200),
     /** Entries kept in each list of seen values (routes, hosts, networks, clients, ...). */
     maxSeenValues: z.number().int().positive().max(10_000).default(100),

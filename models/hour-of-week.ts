@@ -4,7 +4,7 @@ import { HOURS_PER_WEEK } from './baseline.ts';
 import { HOUR_MS } from './rollup.ts';
 
 /**
- * The UTC hours of a training window as a principal's time zone sees them. Requests are counted
+ * The UTC hours of a training window, mapped to a principal's time zone. Requests are counted
  * per UTC hour, and each hour is placed in the hour-of-week slot and local calendar day of its
  * start instant. luxon resolves the offset at each instant, so a week that crosses a
  * daylight-saving change puts every hour in the right local slot: the skipped local hour gets no

@@ -5,9 +5,10 @@ import type { PeerAssignment, PrincipalBaseline } from './baseline.ts';
 /**
  * Peer groups: principals clustered with k-means on normalised behaviour vectors.
  *
- * The vector has ten features: log(1 + x) of the median requests per minute, per hour, distinct
- * paths and routes per window, response bytes per window, routes and hosts seen; the total error
- * ratio; and the share of requests on weekdays 08:00-17:59 local time and at weekends. Each
+ * The vector has ten features. Seven are log(1 + x) of the median requests per minute and per
+ * hour, the median distinct paths and routes per window, the median response bytes per window,
+ * and the number of routes and hosts seen. The other three are the total error ratio and the
+ * share of requests on weekdays 08:00-17:59 local time and at weekends. Each
  * feature is standardised to mean 0 and standard deviation 1 over the clustered principals (a
  * constant feature becomes 0).
  *

@@ -24,7 +24,7 @@ export interface RollupSource {
 
 type Num = number | string;
 
-/** The WHERE clause shared by every query: the window, no empty principal, no alerted range. */
+/** Builds the WHERE clause of every query: the window, no empty principal, no alerted range. */
 export function eventFilter(source: RollupSource, lo?: string, hi?: string): SqlFragment {
   const parts = [
     sql`principal != ''`,

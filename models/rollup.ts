@@ -2,7 +2,7 @@ import type { AccessEvent } from '../schemas/access-event.ts';
 
 /**
  * The per-principal aggregates a baseline is computed from. Training from ClickHouse reads them
- * with aggregate queries, training from events in memory accumulates them here; both paths then
+ * with aggregate queries, and training from events in memory accumulates them. Both paths then
  * share one function that turns a rollup into a baseline, so they give the same result.
  */
 export interface SeenAggregate {

@@ -38,7 +38,7 @@ const RUN_COLUMNS = [
 ];
 
 /**
- * Selects the newest row of every run. argMax by updated_at_ms stands in for FINAL, because a
+ * Selects the newest row of every run. argMax by updated_at_ms replaces FINAL, because a
  * filter on `state` next to FINAL may be moved to PREWHERE and run before rows are collapsed. The
  * inner aliases carry a prefix because an alias equal to a column name would shadow the column
  * inside the other aggregates.

@@ -8,8 +8,8 @@ import { insertRunRow, readRuns, type RunRow, type RunState } from './runs-table
  * The lifecycle of a training run in `baseline_runs`: claim a version, publish or fail, roll back,
  * prune. ClickHouse has no transactions, so a version is claimed optimistically: a run inserts a
  * claim for the next free number and then reads every claim of that number. Each run reads after
- * its own insert, so of two runs that claim the same number at least the later one sees the
- * other; a run that sees any other claimant abandons the number and tries the next one.
+ * its own insert, so of two runs that claim the same number at least the later one reads the
+ * other's claim. A run that reads any other claimant abandons the number and tries the next one.
  */
 export const MAX_CLAIM_ATTEMPTS = 10;
 

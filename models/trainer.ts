@@ -38,10 +38,11 @@ const DEFAULT_BATCH_PRINCIPALS = 1000;
 const INSERT_CHUNK_ROWS = 2000;
 
 /**
- * Trains every principal from `access_events` and publishes a new version: claim a version, read
- * the alerted ranges to leave out, aggregate in ClickHouse batch by batch, compute baselines, peer
- * groups and priors, insert the rows, then publish with one marker row and prune old versions. A
- * run that fails at any step is marked failed, its rows are dropped, and nothing is published.
+ * Trains every principal from `access_events` and publishes a new version. The run claims a
+ * version, reads the alerted ranges to leave out, and aggregates in ClickHouse batch by batch. It
+ * then computes baselines, peer groups and priors, inserts the rows, publishes them with one
+ * marker row and prunes old versions. A run that fails at any step is marked failed, its rows are
+ * dropped, and nothing is published.
  */
 export async function runTraining(
   client: ClickHouseClient,
@@ -135,7 +136,8 @@ export async function trainFromClickHouse(
 
 /**
  * Reads the alerted ranges that overlap the window from alerts that are not dismissed. The newest
- * row of each alert is taken with argMax rather than FINAL so the status filter sees collapsed rows.
+ * row of each alert is taken with argMax rather than FINAL, so the status filter reads collapsed
+ * rows.
  */
 export async function readExcludedRanges(
   client: ClickHouseClient,

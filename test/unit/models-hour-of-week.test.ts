@@ -60,8 +60,8 @@ describe('zoneHours', () => {
   });
 
   it('keeps a daily job in its local slot across the change', () => {
-    // A job at 09:00 New York time every day runs at 14:00 UTC before the change and 13:00
-    // UTC after it; both weeks must put it in the 09:00 slots.
+    // A job at 09:00 New York time every day runs at 14:00 UTC before the change and at 13:00
+    // UTC after it. Both weeks must put it in the 09:00 slots.
     const start = Date.UTC(2026, 2, 2, 5);
     const end = Date.UTC(2026, 2, 16, 4);
     const hours = zoneHours('America/New_York', start, end);
