@@ -1,7 +1,7 @@
 import { copyHeaders } from './headers.ts';
 import {
+  countField,
   firstStringField,
-  numberField,
   objectField,
   parseJsonObject,
   statusField,
@@ -35,8 +35,8 @@ export function parseCloudflare(text: string): RawRequest {
   raw.target = firstStringField(object, ['ClientRequestURI', 'ClientRequestPath']);
   raw.userAgent = stringField(object, 'ClientRequestUserAgent');
   raw.status = statusField(object, 'EdgeResponseStatus');
-  raw.bytesIn = numberField(object, 'ClientRequestBytes');
-  raw.bytesOut = numberField(object, 'EdgeResponseBytes');
+  raw.bytesIn = countField(object, 'ClientRequestBytes');
+  raw.bytesOut = countField(object, 'EdgeResponseBytes');
   copyHeaders(raw, objectField(object, 'RequestHeaders'));
   return raw;
 }

@@ -2,6 +2,7 @@ import { stripCriPrefix } from './container.ts';
 import { parseEnvoyText } from './envoy.ts';
 import { copyHeaders } from './headers.ts';
 import {
+  firstCountField,
   firstNumberField,
   firstStringField,
   hostOfAddress,
@@ -35,8 +36,8 @@ export function parseEnvoyJson(text: string): RawRequest {
   raw.target = firstStringField(object, ['x-envoy-origin-path', 'path', ':path']);
   raw.host = hostOfAddress(firstStringField(object, [':authority', 'authority', 'host']));
   raw.status = statusField(object, 'response_code');
-  raw.bytesIn = firstNumberField(object, ['bytes_received']);
-  raw.bytesOut = firstNumberField(object, ['bytes_sent']);
+  raw.bytesIn = firstCountField(object, ['bytes_received']);
+  raw.bytesOut = firstCountField(object, ['bytes_sent']);
   raw.durationMs = firstNumberField(object, ['duration']);
   raw.userAgent = firstStringField(object, ['user-agent', 'user_agent']);
   raw.requestId = firstStringField(object, ['x-request-id', 'request_id']);

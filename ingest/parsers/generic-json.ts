@@ -2,6 +2,7 @@ import { valueAtPath } from '../normalize/jwt.ts';
 import type { FieldMapping } from '../source-config.ts';
 import { copyHeaders } from './headers.ts';
 import {
+  countField,
   hostOfAddress,
   numberField,
   parseJsonObject,
@@ -31,6 +32,10 @@ function mappedNumber(object: JsonObject, path: string | undefined): number {
   return path === undefined ? 0 : numberField(mapped(object, path), path);
 }
 
+function mappedCount(object: JsonObject, path: string | undefined): number {
+  return path === undefined ? 0 : countField(mapped(object, path), path);
+}
+
 /**
  * Parses JSON records whose fields are named by a configured mapping of dotted paths. `timestamp`
  * and `path` are required; every other field falls back to its empty value when absent. A
@@ -57,8 +62,8 @@ export function parseMappedJson(text: string, mapping: FieldMapping, timeZone: s
   if (mapping.status !== undefined) {
     raw.status = statusField(mapped(object, mapping.status), mapping.status);
   }
-  raw.bytesIn = mappedNumber(object, mapping.bytesIn);
-  raw.bytesOut = mappedNumber(object, mapping.bytesOut);
+  raw.bytesIn = mappedCount(object, mapping.bytesIn);
+  raw.bytesOut = mappedCount(object, mapping.bytesOut);
   raw.durationMs = mappedNumber(object, mapping.durationMs) * UNIT_TO_MS[mapping.durationUnit];
   raw.mtlsIdentity = mappedString(object, mapping.mtlsIdentity);
   if (mapping.headers !== undefined) copyMappedHeaders(raw, object, mapping.headers);

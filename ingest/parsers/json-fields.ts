@@ -51,6 +51,21 @@ export function numberField(object: JsonObject, key: string): number {
   return number;
 }
 
+/** A byte count: a non-negative integer that fits a double exactly; absent gives 0. */
+export function countField(object: JsonObject, key: string): number {
+  const count = numberField(object, key);
+  if (!Number.isSafeInteger(count)) throw wrongType(key, 'a whole number of bytes', object[key]);
+  return count;
+}
+
+/** The first of `keys` that is present, as a byte count. */
+export function firstCountField(object: JsonObject, keys: readonly string[]): number {
+  for (const key of keys) {
+    if (!isAbsent(object[key])) return countField(object, key);
+  }
+  return 0;
+}
+
 /** The first of `keys` that is present, as a number. */
 export function firstNumberField(object: JsonObject, keys: readonly string[]): number {
   for (const key of keys) {

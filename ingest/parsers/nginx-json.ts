@@ -1,7 +1,7 @@
 import { parseRequestLine } from './fields.ts';
 import { copyHeaders } from './headers.ts';
 import {
-  firstNumberField,
+  firstCountField,
   firstStringField,
   hostOfAddress,
   numberField,
@@ -32,8 +32,8 @@ export function parseNginxJson(text: string, timeZone: string): RawRequest {
   raw.method = firstStringField(object, ['request_method']) || requestLine.method;
   raw.target = firstStringField(object, ['request_uri', 'uri']) || requestLine.target;
   raw.status = statusField(object, 'status');
-  raw.bytesOut = firstNumberField(object, ['body_bytes_sent', 'bytes_sent']);
-  raw.bytesIn = firstNumberField(object, ['request_length']);
+  raw.bytesOut = firstCountField(object, ['body_bytes_sent', 'bytes_sent']);
+  raw.bytesIn = firstCountField(object, ['request_length']);
   raw.durationMs = numberField(object, 'request_time') * 1000;
   raw.userAgent = firstStringField(object, ['http_user_agent', 'user_agent']);
   raw.host = hostOfAddress(firstStringField(object, ['host', 'http_host', 'server_name']));

@@ -1,7 +1,7 @@
 import { scanCombined } from './combined.ts';
 import { copyHeaders } from './headers.ts';
 import {
-  firstNumberField,
+  firstCountField,
   firstStringField,
   hostOfAddress,
   lastForwardedAddress,
@@ -50,8 +50,8 @@ function parseTraefikJson(text: string): RawRequest {
   raw.method = stringField(object, 'RequestMethod');
   raw.target = stringField(object, 'RequestPath');
   raw.status = statusField(object, 'DownstreamStatus');
-  raw.bytesOut = firstNumberField(object, ['DownstreamContentSize']);
-  raw.bytesIn = firstNumberField(object, ['RequestContentSize']);
+  raw.bytesOut = firstCountField(object, ['DownstreamContentSize']);
+  raw.bytesIn = firstCountField(object, ['RequestContentSize']);
   raw.durationMs = numberField(object, 'Duration') / 1_000_000;
   copyHeaders(raw, object, 'request_');
   raw.userAgent = raw.headers['user-agent'] ?? '';
