@@ -21,16 +21,21 @@ interface LocalHour {
  */
 export class ContextBuilder {
   readonly #hours = new Map<string, LocalHour>();
+  readonly #context: EventContext = { network: '', hourOfWeek: 0, localHourLabel: '' };
   #lastIp = '';
   #lastNetwork = '';
 
+  /**
+   * Returns the context of one event. The object is reused for the next event, so detectors
+   * read it during `evaluate` and copy what a finding keeps.
+   */
   build(sourceIp: string, timestampMs: number, timeZone: string): EventContext {
     const local = this.#localHour(timestampMs, timeZone);
-    return {
-      network: this.network(sourceIp),
-      hourOfWeek: local.hourOfWeek,
-      localHourLabel: local.label,
-    };
+    const context = this.#context;
+    context.network = this.network(sourceIp);
+    context.hourOfWeek = local.hourOfWeek;
+    context.localHourLabel = local.label;
+    return context;
   }
 
   /** The /24 or /64 of an address, as training computes it; '' when it is not an address. */

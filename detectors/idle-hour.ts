@@ -20,16 +20,18 @@ type IdleHourThresholds = DetectorsConfig['idleHour'];
  * profile at half the score; principals with neither are not judged.
  */
 export function createIdleHourDetector(thresholds: IdleHourThresholds): Detector {
+  // Profiles by the probability array they came from; baselines and priors are immutable.
+  const caches: ProfileCaches = { own: new WeakMap(), prior: new WeakMap() };
   return {
     name: 'idle-hour',
     family: 'time',
     thresholds,
     evaluate(input: DetectorInput): Finding | undefined {
       if (!thresholds.enabled) return undefined;
-      const profile = profileFor(input);
+      const profile = profileFor(input, thresholds, caches);
       if (!profile) return undefined;
 
-      const share = activeShare(profile, input.context.hourOfWeek, thresholds);
+      const share = profile.tolerantShares[input.context.hourOfWeek] ?? 0;
       if (share >= thresholds.idleShare) return undefined;
 
       const closeness = 1 - share / thresholds.idleShare;
@@ -58,24 +60,44 @@ export interface HourProfile {
   hourOfWeek: number[];
   /** Observed share of active hours per hour of the day (24 values). */
   hourOfDay: number[];
+  /** {@link activeShare} of every slot, computed once per profile. */
+  tolerantShares: Float64Array;
   weight: number;
   fromPrior: boolean;
 }
 
-function profileFor({ baseline, prior }: DetectorInput): HourProfile | undefined {
-  if (baseline?.mature) return cachedProfile(baseline.hourOfWeekProbability);
-  if (!prior) return undefined;
-  return { ...cachedProfile(prior.hourOfWeekProbability), weight: 0.5, fromPrior: true };
+interface ProfileCaches {
+  own: WeakMap<number[], HourProfile>;
+  prior: WeakMap<number[], HourProfile>;
 }
 
-/** Profiles by the probability array they came from; baselines and priors are immutable. */
-const profiles = new WeakMap<number[], HourProfile>();
+function profileFor(
+  { baseline, prior }: DetectorInput,
+  thresholds: IdleHourThresholds,
+  caches: ProfileCaches,
+): HourProfile | undefined {
+  if (baseline?.mature) {
+    return cachedProfile(baseline.hourOfWeekProbability, thresholds, caches.own, false);
+  }
+  if (!prior) return undefined;
+  return cachedProfile(prior.hourOfWeekProbability, thresholds, caches.prior, true);
+}
 
-function cachedProfile(probability: number[]): HourProfile {
-  let profile = profiles.get(probability);
+function cachedProfile(
+  probability: number[],
+  thresholds: IdleHourThresholds,
+  cache: WeakMap<number[], HourProfile>,
+  fromPrior: boolean,
+): HourProfile {
+  let profile = cache.get(probability);
   if (!profile) {
-    profile = { ...observedShares(probability), weight: 1, fromPrior: false };
-    profiles.set(probability, profile);
+    const shares = observedShares(probability);
+    const tolerantShares = new Float64Array(HOURS_PER_WEEK);
+    for (let slot = 0; slot < HOURS_PER_WEEK; slot++) {
+      tolerantShares[slot] = activeShare(shares, slot, thresholds);
+    }
+    profile = { ...shares, tolerantShares, weight: fromPrior ? 0.5 : 1, fromPrior };
+    cache.set(probability, profile);
   }
   return profile;
 }

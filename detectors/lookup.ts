@@ -4,6 +4,8 @@ import type { PrincipalBaseline } from '../models/baseline.ts';
 export interface BaselineLookup {
   /** Route keys built by {@link routeKey}. */
   routes: Set<string>;
+  /** The same routes as route, then host, then methods, so a lookup needs no string building. */
+  routeTree: Map<string, Map<string, Set<string>>>;
   hosts: Set<string>;
   methods: Set<string>;
   networks: Set<string>;
@@ -37,10 +39,33 @@ function buildLookup(baseline: PrincipalBaseline): BaselineLookup {
 
   return {
     routes: new Set(baseline.routes.map((r) => routeKey(r.method, r.host, r.route))),
+    routeTree: buildRouteTree(baseline),
     hosts: new Set(baseline.hosts.map((h) => h.key)),
     methods: new Set(baseline.methods.map((m) => m.key)),
     networks: new Set(baseline.networks.map((n) => n.key)),
     userAgents: new Set(baseline.userAgents.map((u) => u.key)),
     lastSeenMs,
   };
+}
+
+function buildRouteTree(baseline: PrincipalBaseline): Map<string, Map<string, Set<string>>> {
+  const tree = new Map<string, Map<string, Set<string>>>();
+  for (const { route, host, method } of baseline.routes) {
+    let hosts = tree.get(route);
+    if (!hosts) tree.set(route, (hosts = new Map()));
+    let methods = hosts.get(host);
+    if (!methods) hosts.set(host, (methods = new Set()));
+    methods.add(method);
+  }
+  return tree;
+}
+
+/** Returns true when the baseline contains the route with this method and host. */
+export function hasRoute(
+  lookup: BaselineLookup,
+  method: string,
+  host: string,
+  route: string,
+): boolean {
+  return lookup.routeTree.get(route)?.get(host)?.has(method) ?? false;
 }

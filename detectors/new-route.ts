@@ -1,6 +1,6 @@
 import type { NoveltyThresholds } from './config.ts';
 import type { Detector } from './detector.ts';
-import { routeKey } from './lookup.ts';
+import { hasRoute, routeKey } from './lookup.ts';
 import { createNoveltyDetector } from './novelty.ts';
 
 /** A route (method, host and templated path) the principal has never called. */
@@ -12,6 +12,7 @@ export function createNewRouteDetector(thresholds: NoveltyThresholds, windowMs: 
       noun: 'route',
       valueOf: ({ event }) => (event.route ? routeKey(event.method, event.host, event.route) : ''),
       known: (lookup) => lookup.routes,
+      isKnown: ({ event }, lookup) => hasRoute(lookup, event.method, event.host, event.route),
     },
     thresholds,
     windowMs,

@@ -13,6 +13,12 @@ export interface NoveltySpec {
   /** The event's value, or '' when the event has none (then the detector stays silent). */
   valueOf: (input: DetectorInput) => string;
   known: (lookup: BaselineLookup) => Set<string>;
+  /**
+   * Returns true when the baseline contains the event's value. Defaults to a lookup of
+   * `valueOf` in `known`; a detector whose value is built from several fields can answer
+   * without building the string, because this runs for every event.
+   */
+  isKnown?: (input: DetectorInput, lookup: BaselineLookup) => boolean;
 }
 
 /**
@@ -36,8 +42,10 @@ export function createNoveltyDetector(
       const { baseline, event, state } = input;
       if (!thresholds.enabled || !baseline) return undefined;
 
+      const lookup = lookupFor(baseline);
+      if (spec.isKnown?.(input, lookup)) return undefined;
       const value = spec.valueOf(input);
-      if (value === '' || spec.known(lookupFor(baseline)).has(value)) return undefined;
+      if (value === '' || spec.known(lookup).has(value)) return undefined;
       if (!state.markNovel(spec.name, value, event.timestamp)) return undefined;
 
       const values = state.novelSince(spec.name, event.timestamp - windowMs);
@@ -54,7 +62,7 @@ export function createNoveltyDetector(
         value,
         newValues: values.slice(0, 20),
         newValueCount: values.length,
-        knownValueCount: spec.known(lookupFor(baseline)).size,
+        knownValueCount: spec.known(lookup).size,
         baselineMature: baseline.mature,
       });
     },

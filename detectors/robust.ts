@@ -20,7 +20,7 @@ export function robustThreshold(median: number, mad: number, thresholds: RobustT
 
 /** Threshold for a sum of `n` independent periods, each described by `stats`. */
 export function robustThresholdForSum(
-  stats: RobustStats,
+  stats: Pick<RobustStats, 'median' | 'mad'>,
   n: number,
   thresholds: RobustThresholds,
 ): number {

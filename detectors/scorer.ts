@@ -68,6 +68,9 @@ export class Scorer {
   readonly #context = new ContextBuilder();
   readonly #defaultTimeZone: string;
   #baselines: BaselineSet;
+  /** Prior per baseline (and for principals without one), looked up once per baseline set. */
+  #priors = new WeakMap<PrincipalBaseline, PeerGroupPrior | null>();
+  #unseenPrior: PeerGroupPrior | null | undefined;
 
   constructor(options: ScorerOptions) {
     this.#config = options.config;
@@ -99,6 +102,8 @@ export class Scorer {
   setBaselines(next: BaselineSet): void {
     const previous = this.#baselines;
     this.#baselines = next;
+    this.#priors = new WeakMap();
+    this.#unseenPrior = undefined;
     for (const [principal, state] of this.#states) {
       if (previous.baselines.get(principal) !== next.baselines.get(principal)) state.clearNovel();
     }
@@ -122,9 +127,9 @@ export class Scorer {
     }
     this.counters.events += 1;
 
-    const state = this.#stateFor(event.principal);
+    const state = this.#stateFor(event.principal, event.timestamp);
     const baseline = this.#baselines.baselines.get(event.principal);
-    const prior = priorFor(this.#baselines.priors, baseline);
+    const prior = this.#priorFor(baseline);
     const timeZone = baseline?.timeZone ?? this.#defaultTimeZone;
     const context = this.#context.build(event.sourceIp, event.timestamp, timeZone);
     if (!state.add(event, context.network)) this.counters.lateEvents += 1;
@@ -139,22 +144,51 @@ export class Scorer {
     return changed ? this.#alertFor(state, event, baseline) : undefined;
   }
 
-  #stateFor(principal: string): PrincipalState {
-    let state = this.#states.get(principal);
-    if (state) {
-      // Re-inserting keeps the map in least-recently-active order for eviction.
-      this.#states.delete(principal);
-      this.#states.set(principal, state);
-      return state;
+  #priorFor(baseline: PrincipalBaseline | undefined): PeerGroupPrior | undefined {
+    if (!baseline) {
+      if (this.#unseenPrior === undefined) {
+        this.#unseenPrior = priorFor(this.#baselines.priors) ?? null;
+      }
+      return this.#unseenPrior ?? undefined;
     }
-    state = new PrincipalState(principal, this.#limits);
+    let prior = this.#priors.get(baseline);
+    if (prior === undefined) {
+      prior = priorFor(this.#baselines.priors, baseline) ?? null;
+      this.#priors.set(baseline, prior);
+    }
+    return prior ?? undefined;
+  }
+
+  #stateFor(principal: string, timestampMs: number): PrincipalState {
+    const existing = this.#states.get(principal);
+    if (existing) return existing;
+
+    const state = new PrincipalState(principal, this.#limits);
     this.#states.set(principal, state);
-    if (this.#states.size > this.#config.maxPrincipals) {
-      const oldest = this.#states.keys().next();
-      if (!oldest.done) this.#states.delete(oldest.value);
-      this.counters.evictedPrincipals += 1;
-    }
+    if (this.#states.size > this.#config.maxPrincipals) this.#evictOne(timestampMs);
     return state;
+  }
+
+  /**
+   * Drops the least recently active principal, approximately: the map is in first-seen order,
+   * so entries are taken from its front, and one active within the risk window is moved to the
+   * back instead (at most eight times per eviction). Reordering on every event would cost a
+   * delete and an insert per event.
+   */
+  #evictOne(newestMs: number): void {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const oldest = this.#states.entries().next();
+      if (oldest.done) return;
+      const [principal, state] = oldest.value;
+      this.#states.delete(principal);
+      const recent = state.watermarkMs > newestMs - this.#config.risk.windowMs;
+      if (attempt < 7 && recent && this.#states.size > 0) {
+        this.#states.set(principal, state);
+        continue;
+      }
+      this.counters.evictedPrincipals += 1;
+      return;
+    }
   }
 
   /** Removes findings older than the risk window; returns true when any was removed. */

@@ -67,6 +67,16 @@ export class PrincipalState {
   readonly #networks = new Map<string, number>();
   readonly #novel = new Map<string, number>();
   #prunedMinute = 0;
+  #totalsFresh = false;
+  readonly #totals: WindowTotals = {
+    requests: 0,
+    bytesOut: 0,
+    unauthorized: 0,
+    forbidden: 0,
+    notFound: 0,
+    distinctPaths: 0,
+    distinctRoutes: 0,
+  };
 
   constructor(
     readonly principal: string,
@@ -92,6 +102,7 @@ export class PrincipalState {
     if (timestampMs > this.watermarkMs) this.watermarkMs = timestampMs;
     if (event.credential) this.credential = event.credential;
 
+    this.#totalsFresh = false;
     this.#addToBucket(event);
     this.#pruneIfNewMinute();
     remember(this.#paths, hash32(event.path), timestampMs, this.#limits.maxDistinctPerWindow);
@@ -108,19 +119,27 @@ export class PrincipalState {
     return bucket.minute === minute ? bucket.requests : 0;
   }
 
-  /** Totals over the detector window that ends at the watermark. */
-  windowTotals(): WindowTotals {
+  /**
+   * Totals over the detector window that ends at the watermark, computed once per event. The
+   * object is reused: read it before the next `add`, and copy what must be kept.
+   */
+  windowTotals(): Readonly<WindowTotals> {
+    if (!this.#totalsFresh) this.#computeTotals();
+    this.#totalsFresh = true;
+    return this.#totals;
+  }
+
+  #computeTotals(): void {
     const lastMinute = Math.floor(this.watermarkMs / MINUTE_MS);
     const firstMinute = lastMinute - Math.ceil(this.#limits.windowMs / MINUTE_MS) + 1;
-    const totals: WindowTotals = {
-      requests: 0,
-      bytesOut: 0,
-      unauthorized: 0,
-      forbidden: 0,
-      notFound: 0,
-      distinctPaths: this.#paths.size,
-      distinctRoutes: this.#routes.size,
-    };
+    const totals = this.#totals;
+    totals.requests = 0;
+    totals.bytesOut = 0;
+    totals.unauthorized = 0;
+    totals.forbidden = 0;
+    totals.notFound = 0;
+    totals.distinctPaths = this.#paths.size;
+    totals.distinctRoutes = this.#routes.size;
     for (const bucket of this.#buckets) {
       if (bucket.minute < firstMinute || bucket.minute > lastMinute) continue;
       totals.requests += bucket.requests;
@@ -129,7 +148,13 @@ export class PrincipalState {
       totals.forbidden += bucket.forbidden;
       totals.notFound += bucket.notFound;
     }
-    return totals;
+  }
+
+  /** Number of networks seen at or after `sinceMs`, without building a list. */
+  countNetworksSince(sinceMs: number): number {
+    let count = 0;
+    for (const lastSeenMs of this.#networks.values()) if (lastSeenMs >= sinceMs) count += 1;
+    return count;
   }
 
   /** Networks seen at or after `sinceMs`, oldest first. */
@@ -211,14 +236,15 @@ function emptyBucket(minute: number): MinuteBucket {
   return { minute, requests: 0, bytesOut: 0, unauthorized: 0, forbidden: 0, notFound: 0 };
 }
 
-/** Sets `key` to `timestampMs` (keeping the newer time); past `max` entries the oldest goes. */
+/**
+ * Sets `key` to `timestampMs`, keeping the newer time. Past `max` entries the entry inserted
+ * first goes; entries are not reordered on update (that would cost a delete and an insert per
+ * event), so under pressure an old but recently seen entry can go first.
+ */
 function remember<K>(map: Map<K, number>, key: K, timestampMs: number, max: number): void {
   const previous = map.get(key);
   if (previous !== undefined) {
-    if (timestampMs > previous) {
-      map.delete(key);
-      map.set(key, timestampMs);
-    }
+    if (timestampMs > previous) map.set(key, timestampMs);
     return;
   }
   if (map.size >= max) {

@@ -21,8 +21,9 @@ export function createTwoNetworksDetector(thresholds: TwoNetworksThresholds): De
       const { baseline, event, state } = input;
       if (!thresholds.enabled || !baseline || !input.context.network) return undefined;
 
-      const networks = state.networksSince(event.timestamp - thresholds.intervalMs);
-      if (networks.length < 2) return undefined;
+      const sinceMs = event.timestamp - thresholds.intervalMs;
+      if (state.countNetworksSince(sinceMs) < 2) return undefined;
+      const networks = state.networksSince(sinceMs);
 
       const known = lookupFor(baseline).networks;
       const unknown = networks.filter((n) => !known.has(n));

@@ -52,11 +52,15 @@ export function createVolumeDetector(
   };
 }
 
-function rateStats({ baseline, prior, context }: DetectorInput): RobustStats | undefined {
+/** Expected median and MAD per minute for the event's hour of the week. */
+function rateStats({ baseline, prior, context }: DetectorInput): RateStats | undefined {
   if (baseline?.mature) {
     const hourly = baseline.expectedPerHourOfWeek[context.hourOfWeek] ?? 0;
     const perMinute = baseline.ratePerMinute;
-    return hourly / 60 > perMinute.median ? { ...perMinute, median: hourly / 60 } : perMinute;
+    return { median: Math.max(perMinute.median, hourly / 60), mad: perMinute.mad };
   }
-  return prior?.ratePerMinute ?? baseline?.ratePerMinute;
+  const stats = prior?.ratePerMinute ?? baseline?.ratePerMinute;
+  return stats ? { median: stats.median, mad: stats.mad } : undefined;
 }
+
+type RateStats = Pick<RobustStats, 'median' | 'mad'>;

@@ -117,10 +117,18 @@ describe('Scorer', () => {
     expect(scorer.counters.findings).toBe(0);
   });
 
-  it('evicts the least recently active principal', () => {
+  it('evicts a principal idle beyond the window', () => {
     const config = scoreConfigSchema.parse({ maxPrincipals: 2 });
     const scorer = new Scorer({ config, baselines: baselines() });
-    for (const principal of ['a', 'b', 'a', 'c']) scorer.process(billingEvent({ principal }));
+    const visits: [string, number][] = [
+      ['a', MONDAY_10 - 30 * MINUTE_MS],
+      ['b', MONDAY_10 - 20 * MINUTE_MS],
+      ['a', MONDAY_10],
+      ['c', MONDAY_10],
+    ];
+    for (const [principal, timestamp] of visits) {
+      scorer.process(billingEvent({ principal, timestamp }));
+    }
 
     expect(scorer.trackedPrincipals).toBe(2);
     expect(scorer.stateOf('b')).toBeUndefined();
