@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EastwatchError } from '../core/errors.ts';
+import { registerKafkaCodecs } from '../core/kafka-codecs.ts';
 import { rootLogger } from '../core/logger.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerMigrate } from './commands/migrate.ts';
@@ -20,6 +21,8 @@ const program = new Command('eastwatch')
   )
   .showHelpAfterError()
   .exitOverride();
+
+registerKafkaCodecs();
 
 registerStack(program);
 registerAlerts(program);

@@ -20,7 +20,7 @@ export async function produceWithKcat(
   const body = keys ? lines.map((line, i) => `${keys[i] ?? ''}\t${line}`) : lines;
   writeFileSync(file, `${body.join('\n')}\n`);
 
-  const args = ['-P', '-b', broker, '-t', topic, '-z', 'gzip', '-l', file];
+  const args = ['-P', '-b', broker, '-t', topic, '-z', 'lz4', '-l', file];
   if (keys) args.splice(1, 0, '-K', '\t');
   await new Promise<void>((resolve, reject) => {
     const child = spawn('kcat', args, { stdio: ['ignore', 'ignore', 'pipe'] });
