@@ -52,9 +52,15 @@ function buildRouteTree(baseline: PrincipalBaseline): Map<string, Map<string, Se
   const tree = new Map<string, Map<string, Set<string>>>();
   for (const { route, host, method } of baseline.routes) {
     let hosts = tree.get(route);
-    if (!hosts) tree.set(route, (hosts = new Map()));
+    if (!hosts) {
+      hosts = new Map<string, Set<string>>();
+      tree.set(route, hosts);
+    }
     let methods = hosts.get(host);
-    if (!methods) hosts.set(host, (methods = new Set()));
+    if (!methods) {
+      methods = new Set<string>();
+      hosts.set(host, methods);
+    }
     methods.add(method);
   }
   return tree;
