@@ -31,11 +31,16 @@ export async function readCurrentBaselines(
     options.principals === undefined
       ? sql``
       : sql`AND principal IN (${joinSql(options.principals)})`;
+  // The newest version per principal is found from the small columns first; PREWHERE then reads
+  // documents only from granules of those versions, since each partition contains one version.
   const rows = await queryRows<{ principal: string; document: string }>(
     client,
-    sql`SELECT principal, argMax(document, version) AS document FROM baselines
-      WHERE (version, run_id) IN (${runKeys}) ${principalFilter}
-      GROUP BY principal ORDER BY principal`,
+    sql`SELECT principal, document FROM baselines
+      PREWHERE (principal, version) IN (
+        SELECT principal, max(version) FROM baselines
+        WHERE (version, run_id) IN (${runKeys}) ${principalFilter}
+        GROUP BY principal)
+      ORDER BY principal`,
     'baselines',
   );
   for (const row of rows) result.set(row.principal, JSON.parse(row.document) as PrincipalBaseline);
