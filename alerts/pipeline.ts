@@ -104,7 +104,11 @@ class DefaultAlertPipeline implements AlertPipeline {
   }
 
   start(): Promise<void> {
-    this.#started ??= this.#start();
+    // A failed start (ClickHouse or a broker unreachable) may be retried with another start().
+    this.#started ??= this.#start().catch((error: unknown) => {
+      this.#started = undefined;
+      throw error;
+    });
     return this.#started;
   }
 
@@ -187,8 +191,9 @@ class DefaultAlertPipeline implements AlertPipeline {
   }
 
   /**
-   * Folds the alert into an open one for the same principal and detector set within the
-   * suppression window. The update goes to the `alerts` table only, so no sink gets a second message.
+   * Folds the alert into one that is not dismissed, for the same principal and detector set and
+   * within the suppression window. The update goes to the `alerts` table only, so no sink gets a
+   * second message.
    */
   async #fold(alert: Alert, nowMs: number): Promise<boolean> {
     const windowMs = this.config.alerts.suppressionWindowMs;

@@ -8,18 +8,19 @@ export const WEBHOOK_SECRET_PREFIX = 'whsec_';
  * Decodes a Standard Webhooks secret (`whsec_` and base64) to the HMAC key. Without the prefix the
  * whole text is read as base64, as the reference libraries do.
  */
-export function decodeWebhookSecret(secret: string): Buffer {
+export function decodeWebhookSecret(secret: string, key = 'webhook secret'): Buffer {
   const encoded = secret.startsWith(WEBHOOK_SECRET_PREFIX)
     ? secret.slice(WEBHOOK_SECRET_PREFIX.length)
     : secret;
-  const key = Buffer.from(encoded, 'base64');
-  if (key.length < 16 || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) {
+  const bytes = Buffer.from(encoded, 'base64');
+  if (bytes.length < 16 || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) {
     throw new ConfigError(
-      'webhook secret is not `whsec_` followed by base64 of at least 16 bytes; ' +
+      `${key}: the secret is not \`whsec_\` followed by base64 of at least 16 bytes; ` +
         'generate one with `echo whsec_$(openssl rand -base64 32)`',
+      { context: { key } },
     );
   }
-  return key;
+  return bytes;
 }
 
 /** Returns the base64 HMAC-SHA256 of `id.timestamp.body`, the signed content of Standard Webhooks. */

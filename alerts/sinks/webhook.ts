@@ -29,11 +29,10 @@ export class WebhookSink implements Sink {
     env: NodeJS.ProcessEnv,
   ) {
     this.name = config.name;
-    this.#keys = config.secrets.map((ref, index) =>
-      decodeWebhookSecret(
-        resolveSecret(ref, `alerts.sinks.${config.name}.secrets.${index}`, env).reveal(),
-      ),
-    );
+    this.#keys = config.secrets.map((ref, index) => {
+      const key = `alerts.sinks.${config.name}.secrets.${index}`;
+      return decodeWebhookSecret(resolveSecret(ref, key, env).reveal(), key);
+    });
   }
 
   async deliver(request: DeliveryRequest): Promise<number> {

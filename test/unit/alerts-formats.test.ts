@@ -5,6 +5,8 @@ import { ecsDocument } from '../../alerts/sinks/ecs.ts';
 import { alertAvroType, encodeAlert } from '../../alerts/sinks/kafka.ts';
 import { splunkEnvelope } from '../../alerts/sinks/splunk.ts';
 import { webhookBody } from '../../alerts/sinks/webhook.ts';
+import { createAlertPipeline } from '../../alerts/pipeline.ts';
+import { parseConfig } from '../../core/config.ts';
 import { foldAlert, MAX_FINDINGS_PER_ALERT } from '../../alerts/suppression.ts';
 import type { Finding } from '../../detectors/finding.ts';
 
@@ -220,6 +222,22 @@ describe('alertsConfigSchema', () => {
   it('rejects a webhook without secrets', () => {
     const sink = { type: 'webhook', name: 'w', url: 'https://127.0.0.1/hook', secrets: [] };
     expect(alertsConfigSchema.safeParse({ sinks: [sink] }).success).toBe(false);
+  });
+
+  it('names the key of a bad secret', () => {
+    const config = parseConfig({
+      alerts: {
+        sinks: [
+          { type: 'webhook', name: 'soc', url: 'https://127.0.0.1/hook', secrets: [{ env: 'S' }] },
+        ],
+      },
+    });
+    expect(() => createAlertPipeline(config, { env: { S: 'whsec_c2hvcnQ=' } })).toThrow(
+      /^alerts\.sinks\.soc\.secrets\.0: the secret is not `whsec_`/,
+    );
+    expect(() => createAlertPipeline(config, { env: {} })).toThrow(
+      /alerts\.sinks\.soc\.secrets\.0: environment variable S is not set/,
+    );
   });
 
   it('rejects a non-http url', () => {

@@ -21,7 +21,12 @@ function signedHeaders(id: string, ts: number, secrets: string[] = [secret]) {
   return {
     'webhook-id': id,
     'webhook-timestamp': String(ts),
-    'webhook-signature': signatureHeader(secrets.map(decodeWebhookSecret), id, ts, body),
+    'webhook-signature': signatureHeader(
+      secrets.map((s) => decodeWebhookSecret(s)),
+      id,
+      ts,
+      body,
+    ),
   };
 }
 
