@@ -8,6 +8,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<BenchSection
   train: () => import('./train.ts'),
   alerts: () => import('./alerts.ts'),
   ingest: () => import('./ingest.ts'),
+  score: () => import('./score.ts'),
 };
 
 const requested = process.argv.slice(2);
