@@ -4,7 +4,7 @@ import { sourceConfigSchema } from './source-config.ts';
 
 const positiveInt = z.number().int().positive();
 
-/** How the consumer batches, retries, dead-letters and reports. */
+/** Consumer settings: batching, retries, dead-lettering and metrics. */
 export const consumerConfigSchema = z
   .strictObject({
     /** Kafka consumer group of the ingest processes; members share the partitions. */
@@ -17,11 +17,11 @@ export const consumerConfigSchema = z
     maxBatchBytes: positiveInt.default(16 * 1024 * 1024),
     /** Maximum record bytes fetched at once across all partitions, which bounds memory. */
     maxFetchBytes: positiveInt.default(64 * 1024 * 1024),
-    /** How long the broker may wait to fill a fetch before it answers, in milliseconds. */
+    /** Maximum time the broker waits to fill a fetch before it responds, in milliseconds. */
     maxBatchWaitMs: positiveInt.default(1000),
     /** Partitions whose batches are written at the same time by one process. */
     partitionsConsumedConcurrently: positiveInt.default(2),
-    /** Minimum bytes the broker collects before it answers a fetch early. */
+    /** Minimum bytes the broker collects before it responds to a fetch early. */
     minFetchBytes: positiveInt.default(1024 * 1024),
     /** First retry delay after a failed insert or dead-letter produce, in milliseconds. */
     retryInitialMs: positiveInt.default(500),

@@ -111,8 +111,9 @@ export class IngestConsumer {
   }
 
   /**
-   * Stops consuming: the chunk being written finishes and is committed, retries end, and every
-   * connection closes. Idempotent; every call returns the same promise.
+   * Stops consuming: the chunk being written finishes and is committed, and every connection
+   * closes. A chunk still waiting for a retry is left uncommitted and is read again on the next
+   * start. Idempotent: every call returns the same promise.
    */
   stop(): Promise<void> {
     this.#stopping ??= this.#shutdown();
@@ -170,8 +171,8 @@ export class IngestConsumer {
       }));
       await this.#admin.createTopics({ topics, waitForLeaders: true });
     } catch (err) {
-      // Brokers that forbid topic creation to this client still accept records for topics an
-      // operator created; a missing one shows up as a retried dead-letter produce.
+      // A broker that forbids this client to create topics still accepts records for topics an
+      // operator created. A topic that is still missing shows up as a retried dead-letter produce.
       this.#log.warn({ err }, 'dead-letter topics not created');
     }
   }

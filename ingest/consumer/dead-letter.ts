@@ -12,7 +12,7 @@ export const DEAD_LETTER_HEADERS = {
   timestamp: 'eastwatch-original-timestamp',
 } as const;
 
-/** Longest error message copied into a header, in characters. */
+/** Maximum length of the error message copied into a header, in characters. */
 const MAX_MESSAGE_CHARS = 512;
 
 /** A record that could not be parsed, with the verdict of the parser. */

@@ -10,7 +10,7 @@ import { parseRecords } from './records.ts';
 import { RetryAbortedError, retryUntilDone } from './retry.ts';
 import type { AccessEventRow, ChunkOrigin, EventWriter } from './writer.ts';
 
-/** What the handler of one fetched partition batch needs from the consumer. */
+/** Dependencies of the handler of one fetched partition batch. */
 export interface BatchContext {
   config: ConsumerConfig;
   parserFor: (topic: string) => RecordParser;
@@ -29,8 +29,8 @@ export interface BatchContext {
  * the dead-letter topic, then the events are inserted, then the offset after the chunk is
  * committed, so an offset is committed only when every record before it is stored. When a write
  * fails, the partition is paused and the write retried until it succeeds, the consumer stops or
- * the partition is lost. In the last two cases nothing more is committed, and the records are
- * read again by whoever consumes the partition next.
+ * the partition is lost. In the last two cases nothing more is committed, and the group member
+ * that owns the partition next reads the records again.
  */
 export async function handlePartitionBatch(
   context: BatchContext,
@@ -48,7 +48,10 @@ export async function handlePartitionBatch(
     }
   } catch (error) {
     if (error instanceof RetryAbortedError) {
-      context.log.info({ topic: batch.topic, partition: batch.partition }, 'batch abandoned');
+      context.log.info(
+        { err: error, topic: batch.topic, partition: batch.partition },
+        'batch abandoned',
+      );
     } else {
       context.fail(error);
     }

@@ -9,8 +9,8 @@ export interface SourceFlags {
 }
 
 /**
- * Returns the sources to consume. With topics on the command line, each topic takes its
- * configured source if there is one, else a new one; without, every configured source is used.
+ * Returns the sources to consume. Each topic named on the command line takes its configured
+ * source if there is one, else a new one. Without topics, every configured source is used. The
  * `format` and `principal` flags then replace the values of every selected source.
  */
 export function resolveSources(

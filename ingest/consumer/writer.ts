@@ -50,7 +50,7 @@ export function toRow(event: AccessEvent): AccessEventRow {
   };
 }
 
-/** Where a chunk of rows came from, for error context and logs. */
+/** Origin of a chunk of rows (topic, partition, offsets), for error context and logs. */
 export interface ChunkOrigin {
   topic: string;
   partition: number;
