@@ -126,9 +126,20 @@ export async function trainFromClickHouse(
   const hoursByZone = new Map<string, ZoneHours>();
   const own: PrincipalBaseline[] = [];
 
+  const batches: string[][] = [];
   for (let i = 0; i < principals.length; i += batchPrincipals) {
-    const batch = principals.slice(i, i + batchPrincipals);
-    const rollups = await readRollups(client, source, batch[0]!, batch.at(-1)!);
+    batches.push(principals.slice(i, i + batchPrincipals));
+  }
+  const read = (batch: string[]) => readRollups(client, source, batch[0]!, batch.at(-1)!);
+
+  // ClickHouse aggregates the next batch while this process computes the current one.
+  let pending = batches[0] === undefined ? undefined : read(batches[0]);
+  for (let i = 0; i < batches.length; i++) {
+    const rollups = await pending!;
+    const next = batches[i + 1];
+    pending = next === undefined ? undefined : read(next);
+    // A failure of the next read is raised when it is awaited, not as an unhandled rejection.
+    pending?.catch(() => undefined);
     own.push(...buildOwnBaselines(rollups, config, window, hoursByZone));
   }
   return groupAndApplyPriors(own, config);
