@@ -7,6 +7,7 @@ import { machineLine, writeSection, type BenchSection } from './page.ts';
 const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<BenchSection> }>> = {
   train: () => import('./train.ts'),
   alerts: () => import('./alerts.ts'),
+  parse: () => import('./parse.ts'),
   ingest: () => import('./ingest.ts'),
   score: () => import('./score.ts'),
 };
