@@ -231,9 +231,9 @@ function apacheLine(user: string, ms: number, ip: string, path: string): string 
 }
 
 /**
- * Mature baselines for the latency principals: each worked from 10.1.2.7 on one route, six to
- * ten hours after the current hour, so the benchmark's event is a new route from a new network
- * at an idle hour and alerts on its own.
+ * Trains mature baselines for the latency principals. Each worked from 10.1.2.7 on one route,
+ * six to ten hours after the current hour. The benchmark's event is then a new route from a new
+ * network at an idle hour, which alerts on its own.
  */
 function latencyBaselines(
   parse: ReturnType<typeof createRecordParser>,

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '../clickhouse/client.ts';
 import { currentVersion, readCurrentBaselines, readPriors } from '../models/store.ts';
 import type { BaselineSet } from './scorer.ts';
 
-/** Where the streaming scorer gets its baselines: ClickHouse in production, memory in tests. */
+/** The supplier of the streaming scorer's baselines: ClickHouse in production, memory in tests. */
 export interface BaselineSource {
   /** The newest published version; cheap, polled. */
   currentVersion(): Promise<number>;

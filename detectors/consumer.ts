@@ -32,9 +32,10 @@ export interface ScoreConsumerCounters {
 }
 
 /**
- * `eastwatch score`: a kafkajs consumer group of its own that parses each record with the
- * ingest parser of the topic, scores it, submits alerts to the sink, and commits a batch's
- * offsets only after its alerts were submitted, so an alert is delivered at least once.
+ * The consumer behind `eastwatch score`, a kafkajs consumer group of its own. It parses each
+ * record with the topic's ingest parser, scores it and submits alerts to the sink. A batch's
+ * offsets are committed only after its alerts were submitted, so an alert is delivered at
+ * least once.
  *
  * State lives in this instance for the principals of the partitions it owns. After each
  * rebalance, newly assigned partitions are rebuilt from `access_events` (the events below the

@@ -38,7 +38,7 @@ export class ContextBuilder {
     return context;
   }
 
-  /** The /24 or /64 of an address, as training computes it; '' when it is not an address. */
+  /** Returns the /24 or /64 of an address as training computes it, or '' for a non-address. */
   network(sourceIp: string): string {
     if (sourceIp === this.#lastIp) return this.#lastNetwork;
     const match = PLAIN_IPV4.exec(sourceIp);

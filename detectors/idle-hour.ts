@@ -116,7 +116,7 @@ export function observedShares(probability: readonly number[]): {
   return { hourOfWeek, hourOfDay };
 }
 
-/** The largest blended share within the tolerance around `slot`. */
+/** Returns the largest blended share within the tolerance around `slot`. */
 export function activeShare(
   profile: Pick<HourProfile, 'hourOfWeek' | 'hourOfDay'>,
   slot: number,

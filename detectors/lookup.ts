@@ -26,7 +26,7 @@ export function lookupFor(baseline: PrincipalBaseline): BaselineLookup {
   return lookup;
 }
 
-/** The key of a route in a lookup, `GET wiki.corp/rest/api/content/{id}`; `host` may be ''. */
+/** Builds the key of a route, such as `GET wiki.corp/rest/api/content/{id}`; `host` may be ''. */
 export function routeKey(method: string, host: string, route: string): string {
   return `${method} ${host}${route}`;
 }

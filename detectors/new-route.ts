@@ -3,7 +3,7 @@ import type { Detector } from './detector.ts';
 import { hasRoute, routeKey } from './lookup.ts';
 import { createNoveltyDetector } from './novelty.ts';
 
-/** A route (method, host and templated path) the principal has never called. */
+/** Builds the detector of a route (method, host and templated path) never called before. */
 export function createNewRouteDetector(thresholds: NoveltyThresholds, windowMs: number): Detector {
   return createNoveltyDetector(
     {

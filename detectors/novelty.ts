@@ -4,7 +4,7 @@ import { buildFinding, listForHumans } from './build-finding.ts';
 import { lookupFor, type BaselineLookup } from './lookup.ts';
 import type { Finding } from './finding.ts';
 
-/** What distinguishes one novelty detector from another. */
+/** The parts in which one novelty detector differs from another. */
 export interface NoveltySpec {
   name: string;
   family: DetectorFamily;
@@ -14,9 +14,9 @@ export interface NoveltySpec {
   valueOf: (input: DetectorInput) => string;
   known: (lookup: BaselineLookup) => Set<string>;
   /**
-   * Returns true when the baseline contains the event's value. Defaults to a lookup of
-   * `valueOf` in `known`; a detector whose value is built from several fields can answer
-   * without building the string, because this runs for every event.
+   * Returns true when the baseline contains the event's value. Without it, `valueOf` is looked
+   * up in `known`. A detector whose value joins several fields can check them without building
+   * the string, which matters because this runs for every event.
    */
   isKnown?: (input: DetectorInput, lookup: BaselineLookup) => boolean;
 }
@@ -24,8 +24,8 @@ export interface NoveltySpec {
 /**
  * Builds a detector that reports a value the baseline has never seen. Each new value is
  * reported on its first sighting only. The score grows with the number of distinct new values
- * in the last `windowMs`: n values score 1 - (1 - score)^n, so one new route after a release
- * is a weak finding and ten new routes in a few minutes are a strong one. A principal without a
+ * in the last `windowMs`: n values score 1 - (1 - score)^n. One new route after a release is a
+ * weak finding, and ten new routes in a few minutes are a strong one. A principal without a
  * baseline is never reported (everything is new to it), and an immature baseline scales the
  * score by `immatureFactor`.
  */

@@ -34,7 +34,7 @@ interface EventRow {
 /**
  * Reads the recent events of a topic's partitions from `access_events`, oldest first, to
  * rebuild principal state after a rebalance. Only events below each partition's committed
- * offset are read, because the consumer scores the rest itself; a partition without a committed
+ * offset are read, because the consumer scores the rest itself. A partition without a committed
  * offset is read up to now. FINAL collapses replayed copies of an event that the
  * ReplacingMergeTree has not merged yet.
  */

@@ -6,7 +6,7 @@ import { clampScore } from './detector.ts';
 export const MAD_TO_SIGMA = 1.4826;
 
 /**
- * The robust upper limit of a quantity: the largest of median + k * 1.4826 * MAD, the median
+ * Computes the robust upper limit of a quantity: the largest of median + k * 1.4826 * MAD, the median
  * times `minRatio`, and the absolute `floor`. The floor keeps a principal that usually sends
  * three requests from being paged for ten.
  */

@@ -109,7 +109,7 @@ export class Scorer {
     }
   }
 
-  /** The state of a principal, if the scorer holds one. */
+  /** Returns the state of a principal, if the scorer has one. */
   stateOf(principal: string): PrincipalState | undefined {
     return this.#states.get(principal);
   }
@@ -263,8 +263,8 @@ function buildAlert(
 }
 
 /**
- * The stable id of an alert: a SHA-256 of principal, sorted detector names and window start,
- * so a replay of the same events gives the same ids and the alert store can deduplicate.
+ * Computes the stable id of an alert: a SHA-256 of principal, sorted detector names and window
+ * start. A replay of the same events gives the same ids, so the alert store can deduplicate.
  */
 export function alertId(principal: string, detectors: string[], windowStartMs: number): string {
   const text = `${principal}\n${[...detectors].sort().join(',')}\n${windowStartMs}`;

@@ -41,7 +41,7 @@ interface MinuteBucket {
  * Everything the scorer remembers about one principal, in event time. Minute buckets cover the
  * detector window plus the allowed lateness, so an out-of-order event within the lateness lands
  * in its own minute. Distinct paths and routes are kept as 32-bit hashes with their last-seen
- * time; a hash collision undercounts by one, which only makes enumeration slightly less eager.
+ * time. A hash collision undercounts by one, which only makes enumeration slightly less eager.
  */
 export class PrincipalState {
   /** Newest event time seen (the principal's watermark), UTC milliseconds; 0 before any event. */
@@ -238,8 +238,8 @@ function emptyBucket(minute: number): MinuteBucket {
 
 /**
  * Sets `key` to `timestampMs`, keeping the newer time. Past `max` entries the entry inserted
- * first goes; entries are not reordered on update (that would cost a delete and an insert per
- * event), so under pressure an old but recently seen entry can go first.
+ * first goes. Entries are not reordered on update, because that costs a delete and an insert per
+ * event, so under pressure an old but recently seen entry can go first.
  */
 function remember<K>(map: Map<K, number>, key: K, timestampMs: number, max: number): void {
   const previous = map.get(key);

@@ -8,7 +8,7 @@ type TwoNetworksThresholds = DetectorsConfig['twoNetworks'];
 
 /**
  * One credential used from two or more source networks within `intervalMs`. A principal whose
- * baseline shows a single network is reported for any second network; a principal that
+ * baseline shows a single network is reported for any second network. A principal that
  * normally runs from several networks is reported only when one of them is new to it, because
  * replicas of a service legitimately call from several subnets at once.
  */

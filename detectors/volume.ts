@@ -6,11 +6,11 @@ import type { Finding } from './finding.ts';
 import { excessScore, robustThresholdForSum, round2 } from './robust.ts';
 
 /**
- * Request volume far above the principal's usual rate. `minutes` is 1 (the event's minute) or
- * 5 (the detector window). The expected rate per minute is the larger of the baseline's median
- * requests per minute and the expected requests of this hour of the week divided by 60, so a
- * nightly batch is normal at 02:00 and not at 14:00 only where the baseline says so. Without a
- * mature baseline the peer prior's rate is used.
+ * Builds a detector of request volume far above the principal's usual rate. `minutes` is 1 (the
+ * event's minute) or 5 (the detector window). The expected rate per minute is the larger of the
+ * baseline's median requests per minute and this hour of the week's expected requests / 60. So a
+ * nightly batch is normal at 02:00, and not at 14:00, only where the baseline records it. Without
+ * a mature baseline the peer prior's rate is used.
  */
 export function createVolumeDetector(
   name: 'volume-per-minute' | 'volume-per-5-minutes',

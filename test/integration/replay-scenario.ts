@@ -46,7 +46,7 @@ export function readBackground(path = FIXTURE): LogLine[] {
   return lines;
 }
 
-/** The background tiled `COPIES` times, with the service principal's lines authenticated. */
+/** Tiles the background `COPIES` times and authenticates the service principal's lines. */
 export function tiledBackground(lines: LogLine[]): LogLine[] {
   const result: LogLine[] = [];
   for (let copy = 0; copy < COPIES; copy++) {
@@ -62,7 +62,7 @@ export function tiledBackground(lines: LogLine[]): LogLine[] {
 }
 
 /**
- * The attacker's requests with the stolen credential: from a new network, with a scripting
+ * Builds the attacker's requests with the stolen credential: from a new network, with a scripting
  * client, at 02:13 UTC, calling API routes the principal never used and paging through 180
  * issue ids and 30 wiki pages in about four minutes.
  */
@@ -95,7 +95,7 @@ export function attackLines(): LogLine[] {
   return lines;
 }
 
-/** A release: every batch after `LEARN_UNTIL_MS` also fetches one new article route. */
+/** Adds a release: every batch after `LEARN_UNTIL_MS` also fetches one new article route. */
 export function withReleaseRoute(lines: LogLine[]): LogLine[] {
   const batches = new Set<number>();
   const extra: LogLine[] = [];
@@ -113,7 +113,7 @@ export function withReleaseRoute(lines: LogLine[]): LogLine[] {
   return [...lines, ...extra];
 }
 
-/** A daylight-saving change: the schedule follows local time, so its UTC hours move. */
+/** Moves the schedule's UTC hours, as a local-time job does at a daylight-saving change. */
 export function withClockChange(lines: LogLine[], shiftHours: 1 | -1): LogLine[] {
   return lines.map((line) =>
     line.user === SERVICE_USER && line.timestampMs >= LEARN_UNTIL_MS
@@ -123,7 +123,7 @@ export function withClockChange(lines: LogLine[], shiftHours: 1 | -1): LogLine[]
 }
 
 /**
- * Steady growth by half over the last two weeks: a request at fraction f of those two weeks is
+ * Adds steady growth by half over the last two weeks: a request at fraction f of those two weeks is
  * sent 1 + 0.5 * f times on average, chosen deterministically by its position.
  */
 export function withGrowth(lines: LogLine[]): LogLine[] {
@@ -143,7 +143,7 @@ export function withGrowth(lines: LogLine[]): LogLine[] {
   return result;
 }
 
-/** A new principal: the feed poller at 46.105.14.53 authenticates from four hours before training ends. */
+/** Adds a new principal: the feed poller at 46.105.14.53, authenticated for the last four hours of training. */
 export function withNewPrincipal(lines: LogLine[]): LogLine[] {
   return lines.map((line) =>
     line.ip === '46.105.14.53' && line.timestampMs >= LEARN_UNTIL_MS - 4 * HOUR_MS
@@ -164,7 +164,8 @@ function parseApacheTime(text: string): number {
   const match = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(
     text,
   );
-  if (!match) throw new Error(`unexpected time ${text} in the fixture`);
+  if (!match)
+    throw new Error(`invalid time ${text} in the fixture; expected dd/Mon/yyyy:HH:MM:SS +hhmm`);
   const [, day, month, year, hour, minute, second, sign, offsetHours, offsetMinutes] = match;
   const offsetMs =
     (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000 * (sign === '-' ? -1 : 1);

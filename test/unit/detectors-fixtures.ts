@@ -46,7 +46,7 @@ const seen = (key: string, count = 100) => ({
   lastSeenMs: MONDAY_10 - HOUR_MS,
 });
 
-/** A mature billing service: two routes on one host, one network, one client, working hours. */
+/** Builds the baseline of a mature billing service: two routes, one network, working hours. */
 export function billingBaseline(overrides: Partial<PrincipalBaseline> = {}): PrincipalBaseline {
   return {
     principal: 'billing-bot',
@@ -108,7 +108,7 @@ export function billingPrior(): PeerGroupPrior {
 
 let sequence = 0;
 
-/** A request of the billing service at Monday 10:00 from its usual address. */
+/** Builds a request of the billing service at Monday 10:00 from its usual address. */
 export function billingEvent(overrides: Partial<AccessEvent> = {}): AccessEvent {
   sequence += 1;
   return {
