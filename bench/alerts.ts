@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Alert } from '../alerts/alert.ts';
 import { createAlertPipeline, messageIdOf } from '../alerts/pipeline.ts';
@@ -126,6 +127,7 @@ export async function run(): Promise<BenchSection> {
   await migrate(config.clickhouse);
 
   const runs: Run[] = [];
+  const loadBefore = loadavg()[0] ?? 0;
   try {
     for (let r = 0; r < RUNS; r++) {
       const alerts = Array.from({ length: ALERTS }, (_, i) => benchAlert(r, i));
@@ -137,7 +139,8 @@ export async function run(): Promise<BenchSection> {
     receiver.server.close();
     await dropDatabase(config, database);
   }
-  return { name: 'alerts', title: 'Alert delivery', markdown: formatRuns(runs) };
+  const load = `Load average (1 min) ${loadBefore.toFixed(1)} before and ${(loadavg()[0] ?? 0).toFixed(1)} after the runs.`;
+  return { name: 'alerts', title: 'Alert delivery', markdown: `${formatRuns(runs)}\n\n${load}` };
 }
 
 /** Drops the benchmark's database. A busy server may time out, and the measurements still stand. */
