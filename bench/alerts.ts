@@ -12,7 +12,7 @@ import { parseConfig } from '../core/config.ts';
 import { median, type BenchSection } from './page.ts';
 
 /**
- * Alert delivery throughput to a Standard Webhooks receiver on 127.0.0.1 that answers 200 at once.
+ * Alert delivery throughput to a Standard Webhooks receiver on 127.0.0.1 that returns 200 at once.
  * The pipeline path stores each alert (an alerts row and an outbox row), POSTs it signed, and
  * records the attempt and the outbox state in ClickHouse. The peer path POSTs the same signed
  * bodies with fetch and stores nothing, so the ratio is the price of at-least-once delivery.
