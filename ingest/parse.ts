@@ -12,7 +12,7 @@ export { RecordParseError, type RecordRejectReason } from './parsers/record-erro
 export { OVERFLOW_ROUTE, RouteBound } from './normalize/route-bound.ts';
 export { loadOpenApiRoutes, OpenApiRoutes } from './normalize/openapi.ts';
 
-/** Where a record came from. */
+/** Position and broker metadata of one record. */
 export interface RecordMeta {
   /** Kafka topic; '' offline. */
   topic: string;
@@ -42,7 +42,7 @@ export interface ParserOptions {
 
 /**
  * Creates the parser for one source. Configuration files (OpenAPI, Avro schemas) are read here,
- * once; after that the parser is a function of its input, except for the route bound, which
+ * once. After that the parser is a function of its input, except for the route bound: it
  * remembers the distinct routes seen per host for the life of the parser. Throws ConfigError for
  * an invalid source.
  */
@@ -66,8 +66,7 @@ export function createRecordParser(
   return (value, meta) => {
     try {
       const decoded = decode(value);
-      const position = { ...meta, timestampMs: meta.timestampMs };
-      const event = toAccessEvent(decoded.raw, value, position, {
+      const event = toAccessEvent(decoded.raw, value, meta, {
         ...context,
         proxy: decoded.proxy,
       });
@@ -91,8 +90,8 @@ function validSource(source: SourceConfig | SourceConfigInput): SourceConfig {
 
 /**
  * Adds the record's coordinates to a rejection. Anything else that escapes a format parser is a
- * bug on unusual input; it still becomes an outcome so the partition keeps flowing, with the
- * original error as the cause.
+ * bug on unusual input. It still becomes an outcome, with the original error as the cause, so
+ * the partition keeps flowing.
  */
 function asRecordError(error: unknown, meta: RecordMeta): RecordParseError {
   const context = { topic: meta.topic, partition: meta.partition, offset: meta.offset };

@@ -21,9 +21,9 @@ export const LOG_FORMATS = [
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /**
- * A principal rule: `user` (remote user), `ip` (client address), `header:NAME` (a request header
- * the log carries), `jwt:CLAIM` (a claim of the bearer token in the log, decoded, not verified),
- * `field:PATH` (a dotted path into a JSON or Avro record) or `mtls` (URI SAN or SPIFFE id).
+ * A principal rule, one of: `user` (remote user), `ip` (client address), `header:NAME` (a request
+ * header the log carries), `jwt:CLAIM` (a claim of the bearer token in the log, decoded but not
+ * verified), `field:PATH` (a dotted path into a JSON or Avro record), `mtls` (URI SAN or SPIFFE id).
  */
 export const principalRuleSchema = z
   .string()
@@ -90,7 +90,7 @@ const JSON_FORMATS = new Set<LogFormat>([
   'auto',
 ]);
 
-/** How the records of one topic are parsed and normalised. */
+/** Parsing and normalisation settings of one topic. */
 const sourceFieldsSchema = z.strictObject({
   topic: z.string().min(1),
   format: z.enum(LOG_FORMATS),

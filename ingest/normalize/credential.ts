@@ -16,7 +16,7 @@ const TOKEN_QUERY_PARAMETERS = new Set([
   'auth',
 ]);
 
-/** The bearer token of an `Authorization: Bearer ...` header, or '' when there is none. */
+/** Returns the bearer token of an `Authorization: Bearer ...` header, or '' when there is none. */
 export function bearerToken(raw: RawRequest): string {
   const authorization = raw.headers['authorization'] ?? '';
   const space = authorization.indexOf(' ');
@@ -25,10 +25,10 @@ export function bearerToken(raw: RawRequest): string {
 }
 
 /**
- * Finds the credential a request presented, in this order: the Authorization header (bearer
- * token, basic credential or any other scheme, without the scheme name), an API-key header, a
- * token query parameter, then the credential id the format names itself (AWS access key id).
- * Returns '' when the log shows none.
+ * Finds the credential a request presented. The order is: the Authorization header without the
+ * scheme name (bearer token, basic credential or any other scheme), an API-key header, a token
+ * query parameter, then the credential id the format names itself (AWS access key id). Returns ''
+ * when the log shows none.
  */
 export function findCredential(raw: RawRequest): string {
   const authorization = raw.headers['authorization'] ?? '';
@@ -60,9 +60,9 @@ function queryCredential(target: string): string {
 }
 
 /**
- * The stored fingerprint of a credential: HMAC-SHA256 under the configured key, in hex. The same
- * credential gives the same fingerprint, so detectors can follow one token across addresses,
- * while the token itself never leaves the parser. '' stays ''.
+ * Computes the stored fingerprint of a credential: HMAC-SHA256 under the configured key, in hex.
+ * The same credential gives the same fingerprint, so detectors can follow one token across
+ * addresses while the token itself never leaves the parser. '' stays ''.
  */
 export function fingerprintCredential(credential: string, key: Secret): string {
   if (credential === '') return '';

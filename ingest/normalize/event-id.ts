@@ -11,12 +11,12 @@ function sha256Hex(parts: (string | Buffer)[]): string {
 }
 
 /**
- * The stable event id. A request id assigned by the logging system itself (CloudTrail `eventID`,
- * Kubernetes `auditID` with the stage, Cloudflare `RayID`) is used as it is. A request id that a
- * client can set (`x-request-id`, the ALB trace id) is used with a hash of the record's bytes
- * after it, so a caller that repeats one id on many requests cannot collapse them into one event,
- * and sidecars that log one request on both hops keep two events. Without a request id the id is
- * a hash of topic, partition and offset. Each variant is stable, so a replay gives the same id.
+ * Returns the stable event id. A request id assigned by the logging system itself (CloudTrail
+ * `eventID`, Kubernetes `auditID` with the stage, Cloudflare `RayID`) is used as it is. A request
+ * id that a client can set (`x-request-id`, the ALB trace id) is followed by a hash of the
+ * record's bytes. So a caller that repeats one id on many requests cannot collapse them into one
+ * event, and sidecars that log one request on both hops keep two events. Without a request id the
+ * id is a hash of topic, partition and offset. Each form is stable, so a replay gives the same id.
  */
 export function eventId(
   raw: RawRequest,

@@ -6,7 +6,7 @@ export const OVERFLOW_ROUTE = '/{overflow}';
  * that requests thousands of made-up paths would otherwise give thousands of routes, each a
  * "new route" for the detectors and a row in every baseline. Routes past the bound become
  * {@link OVERFLOW_ROUTE} and are counted. The sets live in memory for the life of one parser, so
- * the bound holds per parser instance and restarts empty with the process.
+ * the bound applies per parser instance and restarts empty with the process.
  */
 export class RouteBound {
   readonly #routesByHost = new Map<string, Set<string>>();

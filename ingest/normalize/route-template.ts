@@ -58,7 +58,7 @@ function isEmail(segment: string): boolean {
 }
 
 /**
- * A long segment that looks machine-generated: only URL-safe base64 characters, and either mixed
+ * Returns true for a long segment that looks machine-generated: only URL-safe base64 characters, and either mixed
  * case with digits (an API key, a base64 id) or at least a quarter digits (a lower-case random
  * id). Words joined by dashes, such as `logstash-monitorama-2013`, stay as they are.
  */

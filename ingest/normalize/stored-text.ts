@@ -1,9 +1,9 @@
 import { RecordParseError } from '../parsers/record-error.ts';
 
 /**
- * True for characters that must not reach a stored field: C0 controls (which include CR, LF, tab
- * and the ESC of ANSI sequences), DEL, C1 controls, and the Unicode bidirectional overrides that
- * make text display in a different order than it is stored.
+ * Returns true for characters that must not reach a stored field. These are the C0 controls
+ * (CR, LF, tab and the ESC of ANSI sequences among them), DEL, the C1 controls, and the Unicode
+ * bidirectional overrides that make text display in another order than it is stored.
  */
 export function isUnsafeCodeUnit(code: number): boolean {
   if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
@@ -19,7 +19,7 @@ export function findUnsafeCharacter(text: string): number {
 }
 
 /**
- * Rejects a stored field that holds an unsafe character or is longer than `maxChars`. Records are
+ * Rejects a stored field that contains an unsafe character or is longer than `maxChars`. Records are
  * rejected rather than cleaned, so the dead-letter topic keeps the evidence of an injection
  * attempt and no stored value differs silently from what the proxy logged.
  */

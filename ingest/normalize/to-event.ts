@@ -26,7 +26,7 @@ export interface RecordPosition {
   topic: string;
   partition: number;
   offset: string;
-  timestampMs: number | undefined;
+  timestampMs?: number | undefined;
 }
 
 const STORED_TEXT_FIELDS = [
@@ -40,7 +40,7 @@ const STORED_TEXT_FIELDS = [
   'route',
 ] as const;
 
-/** Turns a parsed request into a canonical access event, or throws a RecordParseError. */
+/** Builds the canonical access event of a parsed request, or throws a RecordParseError. */
 export function toAccessEvent(
   raw: RawRequest,
   value: Buffer,
@@ -49,9 +49,13 @@ export function toAccessEvent(
 ): AccessEvent {
   const timestamp = raw.timestampMs ?? position.timestampMs;
   if (timestamp === undefined) {
-    throw new RecordParseError('missing_field', 'record has no timestamp and none came with it', {
-      field: 'timestamp',
-    });
+    throw new RecordParseError(
+      'missing_field',
+      'record has no timestamp and its Kafka record carried none',
+      {
+        field: 'timestamp',
+      },
+    );
   }
 
   const host = (raw.host || context.defaultHost).toLowerCase();

@@ -120,7 +120,10 @@ export class AvroBoundsChecker {
 const STRING = { typeName: 'string' } as avro.Type;
 
 function truncated(): RecordParseError {
-  return new RecordParseError('avro_truncated', 'Avro record ends before its schema says it does');
+  return new RecordParseError(
+    'avro_truncated',
+    'Avro record is truncated: it ends before the end of its writer schema',
+  );
 }
 
 /** Smallest encoded size of a value of `type`, in bytes; 0 only for null and what contains only null. */
@@ -144,7 +147,7 @@ function valuesOf(type: avro.Type): avro.Type {
   return (type as avro.types.MapType).valuesType as avro.Type;
 }
 
-/** The types directly inside `type`: record fields, array items, map values, union branches. */
+/** Returns the types directly inside `type`: record fields, array items, map values, union branches. */
 function childTypes(type: avro.Type): avro.Type[] {
   const name = type.typeName;
   if (name === 'record' || name === 'error') {

@@ -9,8 +9,8 @@ import { emptyRawRequest, type RawRequest } from './raw-request.ts';
 import { RecordParseError } from './record-error.ts';
 
 /**
- * The record shape eastwatch reads from Avro topics. Producers write with their own schema; avsc
- * resolves it to this one, so a writer may add fields, drop the ones with defaults here, or
+ * The record shape eastwatch reads from Avro topics. Producers write with their own schema and
+ * avsc resolves it to this one. So a writer may add fields, drop the ones with defaults here,
  * rename fields through aliases, and write optional strings as `["null", "string"]` unions.
  * `timestamp` is milliseconds since the epoch and `target` is the request path, optionally with a
  * query string.
@@ -143,6 +143,7 @@ function toRawRequest(record: ReaderRecord): RawRequest {
       },
     );
   }
+
   const raw = emptyRawRequest();
   raw.document = record;
   raw.requestId = record.requestId ?? '';
@@ -154,6 +155,7 @@ function toRawRequest(record: ReaderRecord): RawRequest {
   raw.method = record.method ?? '';
   raw.host = hostOfAddress(record.host ?? '');
   raw.target = record.target;
+
   raw.status = record.status;
   raw.bytesIn = Math.max(0, record.bytesIn);
   raw.bytesOut = Math.max(0, record.bytesOut);
@@ -166,8 +168,8 @@ function toRawRequest(record: ReaderRecord): RawRequest {
 
 /**
  * Creates the Avro decoder of a source: plain binary in one writer schema, or the Confluent wire
- * format (byte 0, then the schema id as a 4-byte big-endian integer, then the binary) with each
- * id's schema read from `<schemaDir>/<id>.avsc` when the parser is created.
+ * format (byte 0, then the schema id as a 4-byte big-endian integer, then the binary). The
+ * Confluent schema of id N is read from `<schemaDir>/N.avsc` when the parser is created.
  */
 export function createAvroDecoder(source: SourceConfig): (value: Buffer) => RawRequest {
   const settings = source.avro;

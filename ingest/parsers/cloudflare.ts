@@ -14,9 +14,9 @@ import { epochToMs, parseIsoTime } from './time.ts';
 
 /**
  * Parses a Cloudflare Logpush `http_requests` record. `RayID` is the event id. Edge timestamps
- * may be RFC 3339 or Unix seconds, milliseconds or nanoseconds (as numbers or digit strings, per
- * the job's timestamp option); the duration is `EdgeEndTimestamp - EdgeStartTimestamp`. Custom
- * `RequestHeaders` fields are read as request headers.
+ * are RFC 3339 or Unix seconds, milliseconds or nanoseconds, as numbers or digit strings, as the
+ * job's timestamp option sets them. The duration is `EdgeEndTimestamp - EdgeStartTimestamp`.
+ * Custom `RequestHeaders` fields are read as request headers.
  */
 export function parseCloudflare(text: string): RawRequest {
   const object = parseJsonObject(text);

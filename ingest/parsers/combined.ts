@@ -53,7 +53,7 @@ function readPrefix(scanner: LineScanner): string[] {
   return tokens;
 }
 
-/** A single bare name before the client is Apache's `%v` virtual host; a chain is X-Forwarded-For. */
+/** Returns the virtual host (Apache's `%v`), a single bare name before the client; a chain is X-Forwarded-For. */
 function virtualHost(tokens: string[]): string {
   if (tokens.length !== 1) return '';
   const token = tokens[0] ?? '';
@@ -61,7 +61,7 @@ function virtualHost(tokens: string[]): string {
   return isName && !token.includes(':') ? token : '';
 }
 
-/** The `nginx` and `apache` formats. */
+/** Parses a line of the `nginx` and `apache` formats. */
 export function parseCombined(text: string, timeZone: string): RawRequest {
   return scanCombined(text, timeZone).raw;
 }

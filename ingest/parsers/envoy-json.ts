@@ -17,10 +17,11 @@ import { noMatch } from './scanner.ts';
 import { parseIsoTime } from './time.ts';
 
 /**
- * Parses Envoy JSON access logs: Istio's JSON encoding (`authority`, `path`, `request_id`, ...),
- * Envoy Gateway's (`:authority`, `x-envoy-origin-path`, `x-request-id`, ...), either one behind
- * a CRI prefix, Envoy's default text line behind a CRI prefix, and a Docker JSON wrapper (`{"log": ...}` or `{"message": ...}`) around Envoy's
- * default text line. Other string keys are read as logged request headers.
+ * Parses Envoy JSON access logs: Istio's JSON encoding (`authority`, `path`, `request_id`, ...)
+ * and Envoy Gateway's (`:authority`, `x-envoy-origin-path`, `x-request-id`, ...). Either may sit
+ * behind a CRI prefix. Envoy's default text line is accepted too, behind a CRI prefix or inside a
+ * Docker JSON wrapper (`{"log": ...}` or `{"message": ...}`). Other string keys are read as
+ * logged request headers.
  */
 export function parseEnvoyJson(text: string): RawRequest {
   const body = stripCriPrefix(text);

@@ -13,7 +13,7 @@ function isNumberToken(token: string): boolean {
  * PROTOCOL" CODE FLAGS`, then Istio adds `DETAILS CONNECTION_TERMINATION "UPSTREAM_FAILURE"`,
  * then both have `BYTES_RECEIVED BYTES_SENT DURATION UPSTREAM_TIME "X-FORWARDED-FOR"
  * "USER-AGENT" "X-REQUEST-ID" "AUTHORITY" "UPSTREAM_HOST"`, and Istio ends with the upstream
- * cluster and the local, downstream and SNI fields. A token after FLAGS tells the two apart:
+ * cluster and the local, downstream and SNI fields. The token after FLAGS distinguishes the two:
  * Envoy has a number there. The client is Istio's downstream remote address, else the last
  * X-Forwarded-For entry (the one Envoy itself appends), never the client-written first one.
  */

@@ -17,8 +17,8 @@ import { epochToMs, parseIsoTime } from './time.ts';
 const UNIT_TO_MS = { s: 1000, ms: 1, us: 0.001, ns: 0.000_001 } as const;
 
 /**
- * The value at a mapped path, held under the path as its key, so the field readers of
- * json-fields.ts check its type and name the path in their errors.
+ * Returns the value at a mapped path in an object under the path as its key. The field readers
+ * of json-fields.ts then check its type and name the path in their errors.
  */
 function mapped(object: JsonObject, path: string | undefined): JsonObject {
   return path === undefined ? {} : { [path]: valueAtPath(object, path) };

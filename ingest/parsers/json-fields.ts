@@ -20,7 +20,7 @@ function isAbsent(value: unknown): boolean {
   return value === undefined || value === null;
 }
 
-/** A string field; absent, null and `-` give ''. Any other type is rejected with the field named. */
+/** Reads a string field; absent, null and `-` give ''. Any other type is rejected with the field named. */
 export function stringField(object: JsonObject, key: string): string {
   const value = object[key];
   if (isAbsent(value)) return '';
@@ -28,7 +28,7 @@ export function stringField(object: JsonObject, key: string): string {
   return value === '-' ? '' : value;
 }
 
-/** The first of `keys` that is present, as a string. */
+/** Reads the first of `keys` that is present, as a string. */
 export function firstStringField(object: JsonObject, keys: readonly string[]): string {
   for (const key of keys) {
     if (!isAbsent(object[key])) return stringField(object, key);
@@ -37,7 +37,7 @@ export function firstStringField(object: JsonObject, keys: readonly string[]): s
 }
 
 /**
- * A non-negative number field; absent, null and `-` give 0. Envoy and Istio write some numbers as
+ * Reads a non-negative number field; absent, null and `-` give 0. Envoy and Istio write some numbers as
  * strings (`"upstream_service_time":"14"`), so decimal strings are accepted too.
  */
 export function numberField(object: JsonObject, key: string): number {
@@ -51,14 +51,14 @@ export function numberField(object: JsonObject, key: string): number {
   return number;
 }
 
-/** A byte count: a non-negative integer that fits a double exactly; absent gives 0. */
+/** Reads a byte count, a non-negative integer that fits a double exactly; absent gives 0. */
 export function countField(object: JsonObject, key: string): number {
   const count = numberField(object, key);
   if (!Number.isSafeInteger(count)) throw wrongType(key, 'a whole number of bytes', object[key]);
   return count;
 }
 
-/** The first of `keys` that is present, as a byte count. */
+/** Reads the first of `keys` that is present, as a byte count. */
 export function firstCountField(object: JsonObject, keys: readonly string[]): number {
   for (const key of keys) {
     if (!isAbsent(object[key])) return countField(object, key);
@@ -66,7 +66,7 @@ export function firstCountField(object: JsonObject, keys: readonly string[]): nu
   return 0;
 }
 
-/** The first of `keys` that is present, as a number. */
+/** Reads the first of `keys` that is present, as a number. */
 export function firstNumberField(object: JsonObject, keys: readonly string[]): number {
   for (const key of keys) {
     if (!isAbsent(object[key])) return numberField(object, key);
@@ -74,7 +74,7 @@ export function firstNumberField(object: JsonObject, keys: readonly string[]): n
   return 0;
 }
 
-/** An integer status code field; 0 when absent. */
+/** Reads an HTTP status code field; 0 when absent. */
 export function statusField(object: JsonObject, key: string): number {
   const status = numberField(object, key);
   if (!Number.isInteger(status) || (status !== 0 && (status < 100 || status > 999))) {
@@ -83,7 +83,7 @@ export function statusField(object: JsonObject, key: string): number {
   return status;
 }
 
-/** An object field; absent and null give an empty object. */
+/** Reads an object field; absent and null give an empty object. */
 export function objectField(object: JsonObject, key: string): JsonObject {
   const value = object[key];
   if (isAbsent(value)) return {};
@@ -107,7 +107,7 @@ export function hostOfAddress(address: string): string {
   return address.slice(0, colon);
 }
 
-/** The last address of an X-Forwarded-For chain: the one the nearest proxy appended. */
+/** Returns the last address of an X-Forwarded-For chain, the one the nearest proxy appended. */
 export function lastForwardedAddress(chain: string): string {
   const comma = chain.lastIndexOf(',');
   return (comma < 0 ? chain : chain.slice(comma + 1)).trim();

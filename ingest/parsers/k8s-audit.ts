@@ -11,9 +11,9 @@ import { parseIsoTime } from './time.ts';
 
 /**
  * Parses a Kubernetes API server audit event (`audit.k8s.io/v1`, kind `Event`). The principal is
- * `user.username` (service accounts are `system:serviceaccount:NAMESPACE:NAME`), the credential
- * the `authentication.kubernetes.io/credential-id` extra (a token's JTI or a certificate hash),
- * the method the audit verb, and the route is built from `objectRef`:
+ * `user.username`, which is `system:serviceaccount:NAMESPACE:NAME` for service accounts. The
+ * credential is the `authentication.kubernetes.io/credential-id` extra (a token's JTI or a
+ * certificate hash) and the method is the audit verb. The route is built from `objectRef` as
  * `/<group>/<version>/namespaces/{namespace}/<resource>/{name}/<subresource>`, so every pod of a
  * namespace is one route. The event id is `auditID` and `stage`, because one request is audited
  * once per stage.

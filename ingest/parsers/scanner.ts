@@ -16,7 +16,7 @@ export class LineScanner {
     return this.#pos >= this.#text.length;
   }
 
-  /** The next character without consuming it, or '' at the end. */
+  /** Returns the next character without consuming it, or '' at the end. */
   peek(): string {
     return this.#text.charAt(this.#pos);
   }
@@ -93,7 +93,7 @@ export class LineScanner {
     return this.peek() === '"' ? this.quoted(field, allowUnterminated) : this.word();
   }
 
-  /** The rest of the line, unconsumed. */
+  /** Returns the rest of the line without consuming it. */
   rest(): string {
     return this.#text.slice(this.#pos);
   }
