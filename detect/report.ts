@@ -26,7 +26,6 @@ const percent = (x: number | undefined): string => {
   if (x === undefined) return 'n/a';
   return `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`;
 };
-x === undefined ? 'n/a' : `${(x * 100).toFixed(0)}%`;
 const fixed = (x: number | undefined, digits = 2): string =>
   x === undefined ? 'n/a' : x.toFixed(digits);
 const seconds = (ms: number | undefined): string =>
