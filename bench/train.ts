@@ -24,6 +24,10 @@ const SIZES = [1_000_000, 10_000_000];
 const RUNS = 3;
 const DAY_MS = 86_400_000;
 const WINDOW_DAYS = 30;
+/** Events per generating INSERT, so no single statement runs for minutes. */
+const INSERT_CHUNK_EVENTS = 1_000_000;
+/** Generating and merging 10,000,000 events takes minutes on a busy two-core machine. */
+const REQUEST_TIMEOUT_MS = 900_000;
 
 interface Measurement {
   events: number;
@@ -33,7 +37,7 @@ interface Measurement {
   principals: number;
 }
 
-function generateEvents(events: number, startMs: number): ReturnType<typeof sql> {
+function generateEvents(offset: number, events: number, startMs: number): ReturnType<typeof sql> {
   const windowMs = WINDOW_DAYS * DAY_MS;
   return sql`INSERT INTO access_events (id, \`timestamp\`, principal, credential, source_ip,
       user_agent, method, host, path, route, status, bytes_in, bytes_out, duration_ms, proxy,
@@ -46,7 +50,7 @@ function generateEvents(events: number, startMs: number): ReturnType<typeof sql>
       if(intHash32(number + 3) % 5 = 0, '/api/search', '/api/item/{id}'),
       multiIf(intHash32(number + 4) % 100 < 3, 404, intHash32(number + 4) % 100 < 4, 500, 200),
       0, intHash32(number + 5) % 20000, 1.5, 'bench', '', -1, number
-    FROM numbers(${events})`;
+    FROM (SELECT number + ${offset} AS number FROM numbers(${events}))`;
 }
 
 /** Samples the largest peak memory of running queries whose text contains `marker`. */
@@ -75,7 +79,7 @@ function sampleClickHouseMemory(client: ClickHouseClient, marker: string) {
 
 async function measure(events: number): Promise<Measurement> {
   const database = `ew_bench_train_${events}_${Date.now().toString(36)}`;
-  const config = parseConfig({ clickhouse: { database } });
+  const config = parseConfig({ clickhouse: { database, requestTimeoutMs: REQUEST_TIMEOUT_MS } });
   await migrate(config.clickhouse);
   const client = createClickHouse(config.clickhouse);
   const monitor = createClickHouse(config.clickhouse);
@@ -83,7 +87,14 @@ async function measure(events: number): Promise<Measurement> {
   const train = trainConfigSchema.parse({ windowDays: WINDOW_DAYS });
 
   try {
-    await execute(client, generateEvents(events, nowMs - WINDOW_DAYS * DAY_MS), 'access_events');
+    for (let offset = 0; offset < events; offset += INSERT_CHUNK_EVENTS) {
+      const chunk = Math.min(INSERT_CHUNK_EVENTS, events - offset);
+      await execute(
+        client,
+        generateEvents(offset, chunk, nowMs - WINDOW_DAYS * DAY_MS),
+        'access_events',
+      );
+    }
     await execute(client, sql`OPTIMIZE TABLE access_events FINAL`, 'access_events');
     const seconds: number[] = [];
     let clickhouseBytes = 0;
@@ -94,6 +105,9 @@ async function measure(events: number): Promise<Measurement> {
       const started = performance.now();
       const result = await runTraining(client, train, { nowMs });
       seconds.push((performance.now() - started) / 1000);
+      process.stderr.write(
+        `benchmark train: ${events} events, run ${run + 1}: ${seconds.at(-1)!.toFixed(1)} s\n`,
+      );
       clickhouseBytes = Math.max(clickhouseBytes, await sampler.stop());
       principals = result.principals;
     }
