@@ -174,6 +174,31 @@ describe('alert sinks', () => {
     ]);
   });
 
+  it('opens the breaker after failures', async () => {
+    const times: number[] = [];
+    const flaky = await startReceiver((_request, response) => {
+      times.push(Date.now());
+      reply(response, times.length <= 2 ? 503 : 200);
+    });
+    const env = { S: `whsec_${Buffer.alloc(24, 6).toString('base64')}` };
+    const sinks = [{ type: 'webhook', name: 'flaky', url: flaky.url, secrets: [{ env: 'S' }] }];
+    const delivery = { ...fastRetries, breakerFailureThreshold: 2, breakerOpenMs: 600 };
+    const config = parseConfig({
+      ...db.config,
+      alerts: { sinks, delivery, revocation: { mode: 'off' } },
+    });
+    const pipeline = createAlertPipeline(config, { clickhouse: db.client, env });
+    await pipeline.start();
+    await pipeline.submit(sampleAlert('breaker-bot'));
+    await pipeline.idle();
+    await pipeline.stop();
+    await flaky.close();
+
+    expect(times).toHaveLength(3);
+    // Backoff alone would retry within 50 ms; the open breaker holds the probe for 600 ms.
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(550);
+  });
+
   it('rejects a redirect to another host', async () => {
     const elsewhere = await startReceiver((_request, response) => reply(response, 200));
     const redirecting = await startReceiver((_request, response) => {
