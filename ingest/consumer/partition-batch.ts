@@ -1,4 +1,4 @@
-import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import kafkajs, { type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import type { Logger } from '../../core/logger.ts';
 import type { ConsumerConfig } from '../config.ts';
 import type { RecordParser } from '../parse.ts';
@@ -52,6 +52,10 @@ export async function handlePartitionBatch(
         { err: error, topic: batch.topic, partition: batch.partition },
         'batch abandoned',
       );
+    } else if (error instanceof kafkajs.KafkaJSError) {
+      // A failed commit or heartbeat, usually a rebalance: kafkajs rejoins the group, and the
+      // records after the last commit are read again.
+      throw error;
     } else {
       context.fail(error);
     }
