@@ -72,6 +72,9 @@ export class IngestConsumer {
     this.done = new Promise((resolve, reject) => {
       this.#finished = (error) => (error === undefined ? resolve() : reject(error));
     });
+    // The failure is logged where it happens, so a caller that only awaits stop() must not get
+    // an unhandled rejection from `done`.
+    this.done.catch(() => undefined);
   }
 
   get topics(): string[] {
@@ -83,8 +86,20 @@ export class IngestConsumer {
     return this.#metricsServer?.port;
   }
 
-  /** Connects, subscribes and starts consuming. Resolves once the consumer runs. */
+  /**
+   * Connects, subscribes and starts consuming. Resolves once the consumer runs. On a failure,
+   * closes what was opened and raises the error.
+   */
   async start(): Promise<void> {
+    try {
+      await this.#run();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  async #run(): Promise<void> {
     const consumerConfig = this.#options.config.ingest.consumer;
     await Promise.all([this.#consumer.connect(), this.#producer.connect(), this.#admin.connect()]);
     await this.#createDeadLetterTopics();
