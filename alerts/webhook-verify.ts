@@ -66,6 +66,9 @@ export interface VerifyOptions {
   now?: () => number;
 }
 
+/** Request headers: Node's `IncomingHttpHeaders` (lower-case names) or a fetch `Headers`. */
+export type WebhookHeaders = Record<string, string | string[] | undefined> | Headers;
+
 export interface VerifiedWebhook {
   messageId: string;
   timestampSeconds: number;
@@ -77,7 +80,7 @@ export interface VerifiedWebhook {
  * the secrets, compared in constant time. Throws {@link WebhookVerificationError}.
  */
 export function verifyWebhook(
-  headers: Record<string, string | string[] | undefined>,
+  headers: WebhookHeaders,
   body: string,
   options: VerifyOptions,
 ): VerifiedWebhook {
@@ -104,8 +107,9 @@ export function verifyWebhook(
   return { messageId, timestampSeconds };
 }
 
-function header(headers: Record<string, string | string[] | undefined>, name: string): string {
-  const value = headers[name] ?? headers[name.toLowerCase()];
+function header(headers: WebhookHeaders, name: string): string {
+  if (headers instanceof Headers) return headers.get(name) ?? '';
+  const value = headers[name];
   return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 }
 

@@ -51,6 +51,11 @@ describe('verifyWebhook', () => {
     expect(result).toEqual({ messageId: 'msg_1', timestampSeconds: timestamp });
   });
 
+  it('accepts fetch Headers', () => {
+    const headers = new Headers(signedHeaders('msg_1', timestamp));
+    expect(verifyWebhook(headers, body, { secrets: [secret], now }).messageId).toBe('msg_1');
+  });
+
   it('rejects an unsigned request', () => {
     const headers = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(timestamp) };
     expect(rejection(() => verifyWebhook(headers, body, { secrets: [secret], now }))).toBe(
