@@ -45,7 +45,11 @@ export async function updateEntry(
   await insertRows(client, 'alert_outbox', [toRow(entry, status, updatedAtMs, lastError)]);
 }
 
-/** Reads every pending entry, oldest first: the work left by a stopped or crashed process. */
+/**
+ * Reads every pending entry, oldest first: the work left by a stopped or crashed process.
+ * NOTE: the whole backlog is read into memory at once, and FINAL scans the whole table, which
+ * nothing prunes; a very large outbox makes start() slow.
+ */
 export async function pendingEntries(client: ClickHouseClient): Promise<OutboxEntry[]> {
   const rows = await queryRows<OutboxRow>(
     client,
