@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../alerts/alert.ts';
 import { createAlertPipeline, type AlertPipeline } from '../../alerts/pipeline.ts';
+import { setAlertStatus } from '../../alerts/status.ts';
 import { listAlerts, readAlert } from '../../alerts/store.ts';
 import { parseConfig } from '../../core/config.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/stack.ts';
@@ -147,10 +148,18 @@ describe('suppression, allowlist and status', () => {
   });
 
   it('does not fold into a dismissed alert', async () => {
-    const fresh = sampleAlert('wiki-bot', { id: 'wiki-bot-after-dismiss' });
+    const first = sampleAlert('jira-bot');
+    await pipeline.submit(first);
+    await setAlertStatus(db.client, first.id, 'dismissed', 'expected migration traffic');
+    const fresh = sampleAlert('jira-bot', { id: 'jira-bot-after-dismiss' });
     await pipeline.submit(fresh);
     await pipeline.idle();
+
+    expect(delivered()).toContain(first.id);
     expect(delivered()).toContain(fresh.id);
     expect((await readAlert(db.client, fresh.id))?.status).toBe('open');
+    const dismissed = await readAlert(db.client, first.id);
+    expect(dismissed?.status).toBe('dismissed');
+    expect(dismissed?.alert.findings).toHaveLength(1);
   });
 });
