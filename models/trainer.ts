@@ -19,8 +19,13 @@ export interface TrainRunOptions {
   nowMs?: number;
   /** Window length in days; default `train.windowDays`. */
   windowDays?: number;
-  /** Principals read per batch of rollup queries, which bounds the trainer's memory. */
+  /** Most principals read per batch of rollup queries. */
   batchPrincipals?: number;
+  /**
+   * Most events per batch (a principal with more still forms its own batch). Batches bound the
+   * trainer's memory, and fewer, larger batches save the fixed cost of each FINAL query.
+   */
+  batchEvents?: number;
 }
 
 export interface TrainRunResult {
@@ -34,7 +39,8 @@ export interface TrainRunResult {
   prunedVersions: number[];
 }
 
-const DEFAULT_BATCH_PRINCIPALS = 1000;
+const DEFAULT_BATCH_PRINCIPALS = 10_000;
+const DEFAULT_BATCH_EVENTS = 2_000_000;
 const INSERT_CHUNK_ROWS = 2000;
 
 /**
@@ -72,13 +78,7 @@ export async function runTraining(
       excluded: await readExcludedRanges(client, windowStartMs, windowEndMs),
     };
     const window = { version, trainedAtMs: windowEndMs, windowStartMs, windowEndMs };
-    const result = await trainFromClickHouse(
-      client,
-      config,
-      source,
-      window,
-      options.batchPrincipals,
-    );
+    const result = await trainFromClickHouse(client, config, source, window, options);
     const events = await writeBaselines(client, version, claim.run_id, result.baselines);
 
     const run = {
@@ -120,16 +120,16 @@ export async function trainFromClickHouse(
   config: TrainConfig,
   source: RollupSource,
   window: { version: number; trainedAtMs: number; windowStartMs: number; windowEndMs: number },
-  batchPrincipals = DEFAULT_BATCH_PRINCIPALS,
+  limits: Pick<TrainRunOptions, 'batchPrincipals' | 'batchEvents'> = {},
 ): Promise<TrainResult> {
-  const principals = (await readPrincipalCounts(client, source)).map((p) => p.principal);
+  const counts = await readPrincipalCounts(client, source);
+  const batches = splitBatches(
+    counts,
+    limits.batchPrincipals ?? DEFAULT_BATCH_PRINCIPALS,
+    limits.batchEvents ?? DEFAULT_BATCH_EVENTS,
+  );
   const hoursByZone = new Map<string, ZoneHours>();
   const own: PrincipalBaseline[] = [];
-
-  const batches: string[][] = [];
-  for (let i = 0; i < principals.length; i += batchPrincipals) {
-    batches.push(principals.slice(i, i + batchPrincipals));
-  }
   const read = (batch: string[]) => readRollups(client, source, batch[0]!, batch.at(-1)!);
 
   // ClickHouse aggregates the next batch while this process computes the current one.
@@ -143,6 +143,28 @@ export async function trainFromClickHouse(
     own.push(...buildOwnBaselines(rollups, config, window, hoursByZone));
   }
   return groupAndApplyPriors(own, config);
+}
+
+/** Splits principals, in name order, into batches under both limits. */
+export function splitBatches(
+  counts: readonly { principal: string; events: number }[],
+  maxPrincipals: number,
+  maxEvents: number,
+): string[][] {
+  const batches: string[][] = [];
+  let batch: string[] = [];
+  let events = 0;
+  for (const { principal, events: n } of counts) {
+    if (batch.length > 0 && (batch.length >= maxPrincipals || events + n > maxEvents)) {
+      batches.push(batch);
+      batch = [];
+      events = 0;
+    }
+    batch.push(principal);
+    events += n;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
 }
 
 /**
