@@ -1,7 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../core/secret.ts';
-import { createRecordParser, type ParseOutcome } from '../../ingest/parse.ts';
+import type { AccessEvent } from '../../schemas/access-event.ts';
+import {
+  createRecordParser,
+  type ParseOutcome,
+  type RecordParseError,
+} from '../../ingest/parse.ts';
+
+/** Returns the event of an accepted record; a rejection fails the test with its reason. */
+function eventOf(outcome: ParseOutcome): AccessEvent {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.event;
+}
+
+/** Returns the error of a rejected record; an accepted one fails the test. */
+function errorOf(outcome: ParseOutcome): RecordParseError {
+  if (outcome.ok) throw new Error(`expected a rejection, got event ${outcome.event.id}`);
+  return outcome.error;
+}
 
 const key = new Secret('test-key', 'test');
 const meta = { topic: 'mixed', partition: 0, offset: '1' };
@@ -88,7 +105,7 @@ describe('mapped json parser', () => {
 
   it('maps the configured paths', () => {
     const outcome = parse(Buffer.from(JSON.stringify(record)), meta);
-    expect(outcome.ok && { ...outcome.event, id: '' }).toEqual({
+    expect({ ...eventOf(outcome), id: '' }).toEqual({
       id: '',
       timestamp: 1_735_689_600_000,
       principal: 'provisioner',
@@ -116,16 +133,16 @@ describe('mapped json parser', () => {
       Buffer.from(JSON.stringify({ ...bad, http: { ...bad.http, method: 5 } })),
       meta,
     );
-    expect(!outcome.ok && outcome.error.reason).toBe('wrong_type');
-    expect(!outcome.ok && outcome.error.field).toBe('http.method');
+    expect(errorOf(outcome).reason).toBe('wrong_type');
+    expect(errorOf(outcome).field).toBe('http.method');
   });
 
   it('requires the timestamp', () => {
     const withoutTime: Partial<typeof record> = { ...record };
     delete withoutTime.ts;
     const outcome = parse(Buffer.from(JSON.stringify(withoutTime)), meta);
-    expect(!outcome.ok && outcome.error.reason).toBe('missing_field');
-    expect(!outcome.ok && outcome.error.field).toBe('ts');
+    expect(errorOf(outcome).reason).toBe('missing_field');
+    expect(errorOf(outcome).field).toBe('ts');
   });
 
   it('falls back to the broker timestamp', () => {
@@ -136,8 +153,8 @@ describe('mapped json parser', () => {
     const line = Buffer.from('{"ClientRequestURI":"/","RayID":"8f00aa11bb22cc33"}');
     const withBrokerTime = cloudflare(line, { ...meta, timestampMs: 1_735_689_600_000 });
     const without = cloudflare(line, meta);
-    expect(withBrokerTime.ok && withBrokerTime.event.timestamp).toBe(1_735_689_600_000);
-    expect(!without.ok && without.error.reason).toBe('missing_field');
-    expect(!without.ok && without.error.field).toBe('timestamp');
+    expect(eventOf(withBrokerTime).timestamp).toBe(1_735_689_600_000);
+    expect(errorOf(without).reason).toBe('missing_field');
+    expect(errorOf(without).field).toBe('timestamp');
   });
 });

@@ -6,8 +6,24 @@ import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/errors.ts';
 import { Secret } from '../../core/secret.ts';
-import { createRecordParser, type ParseOutcome } from '../../ingest/parse.ts';
+import {
+  createRecordParser,
+  type ParseOutcome,
+  type RecordParseError,
+} from '../../ingest/parse.ts';
 import type { AccessEvent } from '../../schemas/access-event.ts';
+
+/** Returns the event of an accepted record; a rejection fails the test with its reason. */
+function eventOf(outcome: ParseOutcome): AccessEvent {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.event;
+}
+
+/** Returns the error of a rejected record; an accepted one fails the test. */
+function errorOf(outcome: ParseOutcome): RecordParseError {
+  if (outcome.ok) throw new Error(`expected a rejection, got event ${outcome.event.id}`);
+  return outcome.error;
+}
 
 const key = new Secret('test-key', 'test');
 const meta = { topic: 'gateway', partition: 1, offset: '9' };
@@ -97,7 +113,7 @@ function expectedEvent(fields: Partial<AccessEvent>): AccessEvent {
   };
 }
 
-/** A producer-set request id is followed by a hash of the record's bytes. */
+/** Returns the event id of a record with a producer-set request id: the id, `~`, a bytes hash. */
 function idOf(requestId: string, record: Buffer): string {
   const hash = createHash('sha256').update(record).update('\0').digest('hex');
   return `${requestId}~${hash.slice(0, 16)}`;
@@ -117,14 +133,14 @@ describe('avro parser', () => {
       ok: true,
       event: expectedEvent({ id: outcome.ok ? outcome.event.id : '' }),
     });
-    expect(outcome.ok && outcome.event.id.startsWith('gw-1~')).toBe(true);
+    expect(eventOf(outcome).id.startsWith('gw-1~')).toBe(true);
   });
 
   it('resolves an evolved schema', () => {
     const fields = { ...base, userAgent: 'billing/2', region: 'us', sourceIp: '10.0.0.8' };
     const record = confluent(2, v2Type.toBuffer(fields));
     const outcome = confluentParser()(record, meta);
-    expect(outcome.ok && outcome.event).toEqual(
+    expect(eventOf(outcome)).toEqual(
       expectedEvent({
         id: idOf('gw-1', record),
         userAgent: 'billing/2',
@@ -145,8 +161,8 @@ describe('avro parser', () => {
       { credentialKey: key },
     );
     const outcome = parse(v1Type.toBuffer(base), meta);
-    expect(outcome.ok && outcome.event.principal).toBe('billing');
-    expect(outcome.ok && outcome.event.route).toBe('/orders/{id}');
+    expect(eventOf(outcome).principal).toBe('billing');
+    expect(eventOf(outcome).route).toBe('/orders/{id}');
   });
 
   it('rejects truncated records', () => {
@@ -164,9 +180,7 @@ describe('avro parser', () => {
   it('rejects an unknown schema id', () => {
     const outcome = confluentParser()(confluent(7, v1Type.toBuffer(base)), meta);
     expect(reasonOf(outcome)).toBe('avro_unknown_schema');
-    expect(!outcome.ok && outcome.error.message).toBe(
-      'Avro schema id 7 has no file 7.avsc in avro.schemaDir',
-    );
+    expect(errorOf(outcome).message).toBe('Avro schema id 7 has no file 7.avsc in avro.schemaDir');
   });
 
   it('rejects a wrong magic byte', () => {
@@ -209,6 +223,6 @@ describe('avro parser', () => {
     const record = { ...base, path: '/orders/\u001b[2J' };
     const outcome = confluentParser()(confluent(1, v1Type.toBuffer(record)), meta);
     expect(reasonOf(outcome)).toBe('control_character');
-    expect(!outcome.ok && outcome.error.field).toBe('path');
+    expect(errorOf(outcome).field).toBe('path');
   });
 });

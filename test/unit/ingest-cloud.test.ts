@@ -3,10 +3,26 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../core/secret.ts';
-import { createRecordParser, type ParseOutcome } from '../../ingest/parse.ts';
+import {
+  createRecordParser,
+  type ParseOutcome,
+  type RecordParseError,
+} from '../../ingest/parse.ts';
 import type { SourceConfigInput } from '../../ingest/source-config.ts';
 import type { AccessEvent } from '../../schemas/access-event.ts';
 import { CORPUS_SKIP_REASON, corpusPath } from '../helpers/corpus.ts';
+
+/** Returns the event of an accepted record; a rejection fails the test with its reason. */
+function eventOf(outcome: ParseOutcome): AccessEvent {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.event;
+}
+
+/** Returns the error of a rejected record; an accepted one fails the test. */
+function errorOf(outcome: ParseOutcome): RecordParseError {
+  if (outcome.ok) throw new Error(`expected a rejection, got event ${outcome.event.id}`);
+  return outcome.error;
+}
 
 const key = new Secret('test-key', 'test');
 const meta = { topic: 'logs', partition: 0, offset: '42' };
@@ -99,7 +115,7 @@ describe('cloudtrail parser', () => {
     const [, record] = fixture('cloudtrail-crowdsec/aws-cloudtrail.log').split('\n');
     const source = { format: 'cloudtrail', principal: 'field:userIdentity.accountId' } as const;
     const outcome = parseRecord(source, record ?? '');
-    expect(outcome.ok && outcome.event.principal).toBe('<accountId>');
+    expect(eventOf(outcome).principal).toBe('<accountId>');
   });
 
   it('maps denied calls to 403', () => {
@@ -108,21 +124,21 @@ describe('cloudtrail parser', () => {
     ) as Record<string, unknown>[];
     const denied = { ...record, errorCode: 'AccessDenied' };
     const outcome = parseRecord({ format: 'cloudtrail' }, JSON.stringify(denied));
-    expect(outcome.ok && outcome.event.status).toBe(403);
+    expect(eventOf(outcome).status).toBe(403);
   });
 
   it('rejects a whole log file', () => {
     const outcome = parseRecord({ format: 'cloudtrail' }, '{"Records":[]}');
-    expect(!outcome.ok && outcome.error.reason).toBe('wrong_type');
-    expect(!outcome.ok && outcome.error.field).toBe('Records');
+    expect(errorOf(outcome).reason).toBe('wrong_type');
+    expect(errorOf(outcome).field).toBe('Records');
   });
 
   it('names a user identity of the wrong type', () => {
     const record =
       '{"eventSource":"s3.amazonaws.com","eventName":"GetObject","eventTime":"2024-01-01T00:00:00Z","userIdentity":"root"}';
     const outcome = parseRecord({ format: 'cloudtrail' }, record);
-    expect(!outcome.ok && outcome.error.reason).toBe('wrong_type');
-    expect(!outcome.ok && outcome.error.field).toBe('userIdentity');
+    expect(errorOf(outcome).reason).toBe('wrong_type');
+    expect(errorOf(outcome).field).toBe('userIdentity');
   });
 
   const stratusDir = corpusPath('cloudtrail-stratus-red-team');
@@ -172,15 +188,15 @@ describe('kubernetes audit parser', () => {
       extra: { 'authentication.kubernetes.io/credential-id': ['JTI=0f1e2d3c'] },
     };
     const outcome = parseRecord({ format: 'k8s-audit' }, JSON.stringify({ ...audit, user }));
-    expect(outcome.ok && outcome.event.principal).toBe('system:serviceaccount:ci:deployer');
-    expect(outcome.ok && outcome.event.credential).toBe(fingerprint('JTI=0f1e2d3c'));
-    expect(outcome.ok && outcome.event.route).toBe('/core/v1/namespaces/{namespace}/pods/{name}');
+    expect(eventOf(outcome).principal).toBe('system:serviceaccount:ci:deployer');
+    expect(eventOf(outcome).credential).toBe(fingerprint('JTI=0f1e2d3c'));
+    expect(eventOf(outcome).route).toBe('/core/v1/namespaces/{namespace}/pods/{name}');
   });
 
   it('rejects another kind', () => {
     const outcome = parseRecord({ format: 'k8s-audit' }, '{"kind":"EventList","items":[]}');
-    expect(!outcome.ok && outcome.error.reason).toBe('wrong_type');
-    expect(!outcome.ok && outcome.error.field).toBe('kind');
+    expect(errorOf(outcome).reason).toBe('wrong_type');
+    expect(errorOf(outcome).field).toBe('kind');
   });
 });
 
@@ -213,8 +229,8 @@ describe.skipIf(!cloudflareFile)(`cloudflare parser (${CORPUS_SKIP_REASON})`, ()
   it('parses Unix seconds and nanoseconds', () => {
     for (const index of [2, 3]) {
       const outcome = parseRecord({ format: 'cloudflare' }, records[index] ?? '');
-      expect(outcome.ok && outcome.event.timestamp).toBe(expected.timestamp);
-      expect(outcome.ok && outcome.event.durationMs).toBe(6000);
+      expect(eventOf(outcome).timestamp).toBe(expected.timestamp);
+      expect(eventOf(outcome).durationMs).toBe(6000);
     }
   });
 });

@@ -1,9 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../core/secret.ts';
-import { createRecordParser, type ParseOutcome } from '../../ingest/parse.ts';
+import {
+  createRecordParser,
+  type ParseOutcome,
+  type RecordParseError,
+} from '../../ingest/parse.ts';
 import type { SourceConfigInput } from '../../ingest/source-config.ts';
 import type { AccessEvent } from '../../schemas/access-event.ts';
+
+/** Returns the event of an accepted record; a rejection fails the test with its reason. */
+function eventOf(outcome: ParseOutcome): AccessEvent {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.event;
+}
+
+/** Returns the error of a rejected record; an accepted one fails the test. */
+function errorOf(outcome: ParseOutcome): RecordParseError {
+  if (outcome.ok) throw new Error(`expected a rejection, got event ${outcome.event.id}`);
+  return outcome.error;
+}
 
 const key = new Secret('test-key', 'test');
 const meta = { topic: 'logs', partition: 0, offset: '42' };
@@ -97,8 +113,8 @@ describe('combined log parser', () => {
   it('takes the last address of a bare forwarded chain', () => {
     const line = fixtureLines('nginx-combined/test.log')[0] ?? '';
     const outcome = parseLine({ format: 'nginx' }, line);
-    expect(outcome.ok && outcome.event.sourceIp).toBe('127.0.0.1');
-    expect(outcome.ok && outcome.event.timestamp).toBe(Date.UTC(2016, 11, 7, 10, 5, 7));
+    expect(eventOf(outcome).sourceIp).toBe('127.0.0.1');
+    expect(eventOf(outcome).timestamp).toBe(Date.UTC(2016, 11, 7, 10, 5, 7));
   });
 
   it('keeps an empty request with its status', () => {
@@ -173,8 +189,8 @@ describe('combined log parser', () => {
   it('leaves a dash user without principal', () => {
     const line = fixtureLines('nginx-combined/nginx_http-logs.log')[0] ?? '';
     const outcome = parseLine({ format: 'nginx', principal: 'user' }, line);
-    expect(outcome.ok && outcome.event.principal).toBe('');
-    expect(outcome.ok && outcome.event.route).toBe('/.well-known/acme-challenge/{token}');
+    expect(eventOf(outcome).principal).toBe('');
+    expect(eventOf(outcome).route).toBe('/.well-known/acme-challenge/{token}');
   });
 
   it('parses the real NGINX samples', () => {
@@ -195,7 +211,7 @@ describe('combined log parser', () => {
   it('accepts a user agent cut off at the end', () => {
     const line = fixtureLines('apache-combined/apache_logs')[8898] ?? '';
     const outcome = parseLine({ format: 'apache' }, line);
-    expect(outcome.ok && outcome.event.userAgent).toBe(
+    expect(eventOf(outcome).userAgent).toBe(
       'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html',
     );
   });
@@ -203,16 +219,16 @@ describe('combined log parser', () => {
   it('rejects a line without time', () => {
     const outcome = parseLine({ format: 'nginx' }, '10.0.0.1 - - "GET / HTTP/1.1" 200 1');
     expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.error.reason).toBe('no_match');
-    expect(!outcome.ok && outcome.error.code).toBe('RECORD_INVALID');
-    expect(!outcome.ok && outcome.error.retriable).toBe(false);
+    expect(errorOf(outcome).reason).toBe('no_match');
+    expect(errorOf(outcome).code).toBe('RECORD_INVALID');
+    expect(errorOf(outcome).retriable).toBe(false);
   });
 
   it('rejects a bad month', () => {
     const line = '10.0.0.1 - - [17/Foo/2015:10:05:03 +0000] "GET / HTTP/1.1" 200 1 "-" "-"';
     const outcome = parseLine({ format: 'nginx' }, line);
-    expect(!outcome.ok && outcome.error.reason).toBe('bad_timestamp');
-    expect(!outcome.ok && outcome.error.field).toBe('time');
+    expect(errorOf(outcome).reason).toBe('bad_timestamp');
+    expect(errorOf(outcome).field).toBe('time');
   });
 });
 
@@ -239,7 +255,7 @@ describe('traefik common log parser', () => {
   it('survives a broken router quote', () => {
     const line = fixtureLines('traefik-clf/test.log')[1] ?? '';
     const outcome = parseLine({ format: 'traefik' }, line);
-    expect(outcome.ok && outcome.event.path).toBe('/ui/favicons/favicon.ico');
-    expect(outcome.ok && outcome.event.durationMs).toBe(3);
+    expect(eventOf(outcome).path).toBe('/ui/favicons/favicon.ico');
+    expect(eventOf(outcome).durationMs).toBe(3);
   });
 });

