@@ -31,12 +31,15 @@ export async function run(): Promise<BenchSection> {
     '| measure | result | target |',
     '| --- | --- | --- |',
     `| scoring throughput, one thread (median of ${RUNS} runs of ${throughput.events.toLocaleString('en')} events, ${throughput.principals} principals) | ${Math.round(throughput.medianPerSecond).toLocaleString('en')} events/s (runs: ${throughput.runs.map((r) => Math.round(r).toLocaleString('en')).join(', ')}) | >= 250,000 |`,
+    `| scoring throughput per CPU second (same runs; process CPU time, GC threads included) | ${Math.round(throughput.medianPerCpuSecond).toLocaleString('en')} events/s | >= 250,000 |`,
     `| heap per tracked principal (${memory.principals.toLocaleString('en')} principals, ${memory.eventsPerPrincipal} events each, state only) | ${(memory.bytesPerPrincipal / 1024).toFixed(2)} KiB | < 10 KB |`,
     `| produce to alert submitted, real broker (${latency.samples} alerts, window-free detectors) | p50 ${latency.p50Ms.toFixed(1)} ms, p99 ${latency.p99Ms.toFixed(1)} ms, max ${latency.maxMs.toFixed(1)} ms | p99 < 1 s |`,
     '',
-    'Throughput runs `Scorer.process` over events already parsed and sorted, as `eastwatch replay`',
-    'does after reading; about 0.1% of the events are anomalous and raise findings. Parsing and',
-    'training are not included. Memory is the V8 heap after a forced collection, divided by the',
+    'Throughput runs `Scorer.process` in one thread over events already parsed and sorted, as',
+    '`eastwatch replay` does after reading. The wall-clock rate depends on what else the machine',
+    'runs; the rate per CPU second is steadier on a shared machine.',
+    'About 0.1% of the events are anomalous and raise findings.',
+    'Parsing and training are not included. Memory is the V8 heap after a forced collection, divided by the',
     'principals held, with no baselines loaded (baselines are shared with training and measured',
     'there). Latency is measured from just before `producer.send` to the moment the alert reaches',
     'the sink, one message at a time, with an in-memory sink; delivery to sinks is measured by',
@@ -114,16 +117,21 @@ function buildWorkload(principals: number, scoredEvents: number): Workload {
 function measureThroughput() {
   const workload = buildWorkload(1000, 1_000_000);
   const runs: number[] = [];
+  const cpuRuns: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     const scorer = new Scorer({ config: defaultScoreConfig(), baselines: workload.baselines });
+    const cpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
     for (const e of workload.events) scorer.process(e);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
     runs.push(workload.events.length / seconds);
+    cpuRuns.push(workload.events.length / ((cpu.user + cpu.system) / 1e6));
   }
   return {
     runs,
     medianPerSecond: median(runs),
+    medianPerCpuSecond: median(cpuRuns),
     events: workload.events.length,
     principals: workload.principals,
   };

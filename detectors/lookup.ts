@@ -15,14 +15,20 @@ export interface BaselineLookup {
 }
 
 const cache = new WeakMap<PrincipalBaseline, BaselineLookup>();
+// Every detector asks for the same baseline's lookup while one event is scored.
+let lastBaseline: PrincipalBaseline | undefined;
+let lastLookup: BaselineLookup | undefined;
 
 /** Returns the lookup of a baseline, built on first use and cached for the baseline object. */
 export function lookupFor(baseline: PrincipalBaseline): BaselineLookup {
+  if (baseline === lastBaseline && lastLookup) return lastLookup;
   let lookup = cache.get(baseline);
   if (!lookup) {
     lookup = buildLookup(baseline);
     cache.set(baseline, lookup);
   }
+  lastBaseline = baseline;
+  lastLookup = lookup;
   return lookup;
 }
 

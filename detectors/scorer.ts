@@ -5,7 +5,7 @@ import { priorFor } from '../models/prior.ts';
 import type { AccessEvent } from '../schemas/access-event.ts';
 import type { ScoreConfig } from './config.ts';
 import { ContextBuilder } from './context.ts';
-import type { Detector, DetectorFamily } from './detector.ts';
+import type { Detector, DetectorFamily, DetectorInput } from './detector.ts';
 import type { Finding } from './finding.ts';
 import { createDetectors } from './registry.ts';
 import { assessRisk, severityRank, type RiskAssessment } from './risk.ts';
@@ -68,6 +68,7 @@ export class Scorer {
   readonly #context = new ContextBuilder();
   readonly #defaultTimeZone: string;
   #baselines: BaselineSet;
+  #input: DetectorInput = {} as DetectorInput;
   /** Prior per baseline (and for principals without one), looked up once per baseline set. */
   #priors = new WeakMap<PrincipalBaseline, PeerGroupPrior | null>();
   #unseenPrior: PeerGroupPrior | null | undefined;
@@ -135,7 +136,13 @@ export class Scorer {
     if (!state.add(event, context.network)) this.counters.lateEvents += 1;
 
     let changed = this.#expireFindings(state);
-    const input = { event, context, baseline, prior, state };
+    // One input object, refilled per event: detectors read it during `evaluate` only.
+    const input = this.#input;
+    input.event = event;
+    input.context = context;
+    input.baseline = baseline;
+    input.prior = prior;
+    input.state = state;
     for (const detector of this.#detectors) {
       const finding = detector.evaluate(input);
       if (finding && this.#keepFinding(state, finding)) changed = true;

@@ -68,6 +68,7 @@ export class PrincipalState {
   readonly #novel = new Map<string, number>();
   #prunedMinute = 0;
   #totalsFresh = false;
+  #baseMs: number | undefined;
   readonly #totals: WindowTotals = {
     requests: 0,
     bytesOut: 0,
@@ -105,9 +106,10 @@ export class PrincipalState {
     this.#totalsFresh = false;
     this.#addToBucket(event);
     this.#pruneIfNewMinute();
-    remember(this.#paths, hash32(event.path), timestampMs, this.#limits.maxDistinctPerWindow);
-    remember(this.#routes, hash32(event.route), timestampMs, this.#limits.maxDistinctPerWindow);
-    if (network) remember(this.#networks, network, timestampMs, this.#limits.maxRecentNetworks);
+    const seconds = this.#toSeconds(timestampMs);
+    remember(this.#paths, hash32(event.path), seconds, this.#limits.maxDistinctPerWindow);
+    remember(this.#routes, hash32(event.route), seconds, this.#limits.maxDistinctPerWindow);
+    if (network) remember(this.#networks, network, seconds, this.#limits.maxRecentNetworks);
     this.#rememberSourceIp(event.sourceIp);
     return true;
   }
@@ -153,15 +155,17 @@ export class PrincipalState {
   /** Number of networks seen at or after `sinceMs`, without building a list. */
   countNetworksSince(sinceMs: number): number {
     let count = 0;
-    for (const lastSeenMs of this.#networks.values()) if (lastSeenMs >= sinceMs) count += 1;
+    const since = this.#toSeconds(sinceMs);
+    for (const lastSeen of this.#networks.values()) if (lastSeen >= since) count += 1;
     return count;
   }
 
   /** Networks seen at or after `sinceMs`, oldest first. */
   networksSince(sinceMs: number): string[] {
+    const since = this.#toSeconds(sinceMs);
     const result: string[] = [];
-    for (const [network, lastSeenMs] of this.#networks) {
-      if (lastSeenMs >= sinceMs) result.push(network);
+    for (const [network, lastSeen] of this.#networks) {
+      if (lastSeen >= since) result.push(network);
     }
     return result;
   }
@@ -217,9 +221,18 @@ export class PrincipalState {
     const minute = Math.floor(this.watermarkMs / MINUTE_MS);
     if (minute === this.#prunedMinute) return;
     this.#prunedMinute = minute;
-    const cutoffMs = this.watermarkMs - this.#limits.windowMs;
-    pruneBefore(this.#paths, cutoffMs);
-    pruneBefore(this.#routes, cutoffMs);
+    const cutoff = this.#toSeconds(this.watermarkMs - this.#limits.windowMs);
+    pruneBefore(this.#paths, cutoff);
+    pruneBefore(this.#routes, cutoff);
+  }
+
+  /**
+   * Converts event time to whole seconds since the state's first event. Small integers stay
+   * unboxed in V8 maps, where epoch milliseconds would allocate a heap number per update.
+   */
+  #toSeconds(timestampMs: number): number {
+    if (this.#baseMs === undefined) this.#baseMs = timestampMs;
+    return Math.floor((timestampMs - this.#baseMs) / 1000);
   }
 
   #rememberSourceIp(sourceIp: string): void {
@@ -237,26 +250,26 @@ function emptyBucket(minute: number): MinuteBucket {
 }
 
 /**
- * Sets `key` to `timestampMs`, keeping the newer time. Past `max` entries the entry inserted
+ * Sets `key` to `time` (seconds since the state's first event), keeping the newer time. Past `max` entries the entry inserted
  * first goes. Entries are not reordered on update, because that costs a delete and an insert per
  * event, so under pressure an old but recently seen entry can go first.
  */
-function remember<K>(map: Map<K, number>, key: K, timestampMs: number, max: number): void {
+function remember<K>(map: Map<K, number>, key: K, time: number, max: number): void {
   const previous = map.get(key);
   if (previous !== undefined) {
-    if (timestampMs > previous) map.set(key, timestampMs);
+    if (time > previous) map.set(key, time);
     return;
   }
   if (map.size >= max) {
     const oldest = map.keys().next();
     if (!oldest.done) map.delete(oldest.value);
   }
-  map.set(key, timestampMs);
+  map.set(key, time);
 }
 
-function pruneBefore<K>(map: Map<K, number>, cutoffMs: number): void {
-  for (const [key, lastSeenMs] of map) {
-    if (lastSeenMs < cutoffMs) map.delete(key);
+function pruneBefore<K>(map: Map<K, number>, cutoff: number): void {
+  for (const [key, lastSeen] of map) {
+    if (lastSeen < cutoff) map.delete(key);
   }
 }
 
