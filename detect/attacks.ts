@@ -12,7 +12,7 @@ import { DAY_MS } from './timeline.ts';
 
 /**
  * The attack scenarios. Each one uses the target's own token, so the gateway attributes every
- * request to the target principal; what differs from the routine is where, when, what and how
+ * request to the target principal. What differs from the routine is where, when, what and how
  * much. Attacker addresses are in the documentation ranges 203.0.113.0/24 and 198.51.100.0/24.
  */
 
@@ -64,7 +64,7 @@ class AttackLog {
 const mainHost = (member: FleetMember): string => member.routine.calls[0]!.host;
 const resourceOf = (member: FleetMember): string => mainHost(member).split('.')[0]!;
 const usualIp = (member: FleetMember): string => member.routine.sourceIps[0]!;
-const isMature = (m: FleetMember): boolean => m.schedule !== 'nightly';
+const hasDaytimeRoutine = (m: FleetMember): boolean => m.schedule !== 'nightly';
 
 /** A stolen token replayed from a new network at 03:10 local: probes, then paging through ids. */
 const stolenToken: Scenario = {
@@ -137,7 +137,7 @@ const stolenToken: Scenario = {
 const lowAndSlow: Scenario = {
   name: 'low-and-slow',
   kind: 'attack',
-  accepts: (m) => isMature(m),
+  accepts: (m) => hasDaytimeRoutine(m),
   build(target, context) {
     const member = target!;
     const log = new AttackLog(member, context.signingKey, new SeededRandom(context.seed));
@@ -183,7 +183,7 @@ const lowAndSlow: Scenario = {
 const enumeration: Scenario = {
   name: 'enumeration',
   kind: 'attack',
-  accepts: (m) => isMature(m),
+  accepts: (m) => hasDaytimeRoutine(m),
   build(target, context) {
     const member = target!;
     const log = new AttackLog(member, context.signingKey, new SeededRandom(context.seed));
@@ -222,7 +222,7 @@ const enumeration: Scenario = {
 const exfiltration: Scenario = {
   name: 'exfiltration',
   kind: 'attack',
-  accepts: (m) => isMature(m),
+  accepts: (m) => hasDaytimeRoutine(m),
   build(target, context) {
     const member = target!;
     const log = new AttackLog(member, context.signingKey, new SeededRandom(context.seed));

@@ -104,7 +104,7 @@ function transitionOf(zone: string): number | undefined {
   return undefined;
 }
 
-/** Steady growth: volume rises linearly to 1.5 times the routine over the first two weeks scored. */
+/** Steady growth: volume rises linearly to 1.5 times the routine over two scored weeks. */
 const growth: Scenario = {
   name: 'growth',
   kind: 'benign',
@@ -196,7 +196,7 @@ function freshMember(instance: number): FleetMember {
   };
 }
 
-/** A moved data centre: every request from a new /24 from midnight UTC on, same routes and hours. */
+/** A moved data centre: all requests from a new /24 from midnight UTC on, same routes and hours. */
 const movedDataCentre: Scenario = {
   name: 'moved-data-centre',
   kind: 'benign',

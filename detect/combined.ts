@@ -5,9 +5,9 @@ import { trainConfigSchema, type TrainConfig } from '../models/config.ts';
 import { firstIndexAtOrAfter, type DetectionMethod, type MethodAlert } from './method.ts';
 
 /**
- * The product's model: baselines trained in memory from the history, then every detector and
- * the risk rule through `Scorer`, with the default `score` settings. Only the time zones of
- * the generated principals are configured.
+ * Returns the product's model: baselines trained in memory from the history, then every
+ * detector and the risk rule through `Scorer`, with the default `score` settings. Only the
+ * time zones of the generated principals are configured.
  */
 export function combinedModel(timeZones: Record<string, string>): DetectionMethod {
   const train: TrainConfig = trainConfigSchema.parse({ timeZones });

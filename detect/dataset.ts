@@ -87,11 +87,11 @@ function applyScenarios(
   timeline: Timeline,
   seed: number,
 ): ScenarioEffect[] {
-  const taken = new Set<string>();
+  const assigned = new Set<string>();
   const effects: ScenarioEffect[] = [];
   SCENARIOS.forEach((scenario, scenarioIndex) => {
     for (let instance = 0; instance < instances; instance++) {
-      const target = scenario.accepts ? takeTarget(fleet, taken, scenario) : undefined;
+      const target = scenario.accepts ? takeTarget(fleet, assigned, scenario) : undefined;
       const context = {
         timeline,
         signingKey: SIGNING_KEY,
@@ -104,14 +104,14 @@ function applyScenarios(
   return effects;
 }
 
-function takeTarget(fleet: FleetMember[], taken: Set<string>, scenario: Scenario): FleetMember {
-  const target = fleet.find((m) => !taken.has(m.routine.principal) && scenario.accepts!(m));
+function takeTarget(fleet: FleetMember[], assigned: Set<string>, scenario: Scenario): FleetMember {
+  const target = fleet.find((m) => !assigned.has(m.routine.principal) && scenario.accepts!(m));
   if (!target) {
     throw new RangeError(
       `no free fleet member fits scenario ${scenario.name}; raise fleetSize or lower instances`,
     );
   }
-  taken.add(target.routine.principal);
+  assigned.add(target.routine.principal);
   return target;
 }
 

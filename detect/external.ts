@@ -42,7 +42,7 @@ export interface ExternalCheck {
   outliers: number;
   peerGroups: number;
   results: SeparationResult[];
-  /** Why the IsolationForest peer is missing, when it is. */
+  /** Reason the IsolationForest column is missing, when it is. */
   isolationForestSkipped?: string;
 }
 

@@ -7,10 +7,11 @@ import { MINUTE_MS } from './timeline.ts';
 const RANKING_WINDOW_MS = 15 * MINUTE_MS;
 
 /**
- * The first-seen rule alone: an alert whenever a principal known from the history calls a
- * route (`method host route`) or comes from a source network (/24) absent from its history,
- * once per new value. A principal the history does not contain is not judged, because every
- * value is new to it. The ranking score is the number of new values in the last 15 minutes.
+ * Returns the first-seen rule alone. It raises an alert whenever a principal known from the
+ * history calls a route (`method host route`) or comes from a source network (/24) absent from
+ * its history, once per new value. A principal the history does not contain is not judged,
+ * because every value is new to it. The ranking score is the number of new values in the last
+ * 15 minutes.
  */
 export function firstSeenRule(): DetectionMethod {
   return {

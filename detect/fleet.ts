@@ -82,7 +82,7 @@ function generateMember(index: number, rng: SeededRandom): FleetMember {
   return { routine, schedule, configuredTimeZone, networks };
 }
 
-/** One or two data-centre networks; members share them, as services in one data centre do. */
+/** Picks one or two data-centre networks, shared between members as in a real data centre. */
 function memberNetworks(index: number, rng: SeededRandom): string[] {
   const first = `10.${10 + (index % 12)}.${rng.int(0, 4)}.0/24`;
   if (rng.next() < 0.6) return [first];
@@ -112,7 +112,7 @@ function memberCalls(resource: string, rng: SeededRandom): ServiceRoutine['calls
   return calls;
 }
 
-/** The mean requests per local hour, by ISO weekday (1 = Monday) and hour. */
+/** Returns the mean requests per local hour, by ISO weekday (1 = Monday) and hour. */
 function hourlyMean(schedule: Schedule, rng: SeededRandom): ServiceRoutine['meanPerHour'] {
   const busy = rng.int(3, 18);
   const startHour = rng.int(7, 10);

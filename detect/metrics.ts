@@ -39,7 +39,7 @@ export interface ScenarioMetrics {
   precision: number | undefined;
   /** Alerts on the targets: in the scoring period for attacks, in the window for benign changes. */
   alerts: number;
-  /** Alerts of severity high or above on benign targets in the window; undefined without severities. */
+  /** High or critical alerts on benign targets in the window; undefined without severities. */
   falseHigh: number | undefined;
   medianTimeToDetectMs: number | undefined;
   /** Attacks found within the alert budget. */
@@ -206,7 +206,7 @@ function overallMetrics(
   };
 }
 
-/** The alerts inside the daily budget: the top `perDay` of each UTC day by score. */
+/** Returns the alerts inside the daily budget: the top `perDay` of each UTC day by score. */
 export function withinBudget(alerts: readonly MethodAlert[], perDay: number): Set<MethodAlert> {
   const byDay = new Map<number, MethodAlert[]>();
   for (const alert of alerts) {
@@ -215,12 +215,12 @@ export function withinBudget(alerts: readonly MethodAlert[], perDay: number): Se
     if (list) list.push(alert);
     else byDay.set(day, [alert]);
   }
-  const kept = new Set<MethodAlert>();
+  const inBudget = new Set<MethodAlert>();
   for (const list of byDay.values()) {
     list.sort((a, b) => b.score - a.score || a.timestampMs - b.timestampMs);
-    for (const alert of list.slice(0, perDay)) kept.add(alert);
+    for (const alert of list.slice(0, perDay)) inBudget.add(alert);
   }
-  return kept;
+  return inBudget;
 }
 
 /** Median of the defined values; undefined when there are none. */

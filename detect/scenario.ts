@@ -26,7 +26,7 @@ export interface TrafficSegment {
   seed: number;
 }
 
-/** What one scenario instance changes in the traffic. */
+/** The change one scenario instance makes to the traffic. */
 export interface ScenarioEffect {
   label: ScenarioLabel;
   /** Replaces the target's routine traffic when set. */
@@ -53,7 +53,7 @@ export interface Scenario {
   build: (target: FleetMember | undefined, context: ScenarioContext) => ScenarioEffect;
 }
 
-/** The whole timeline as one segment: a member's traffic when no scenario changes it. */
+/** Returns the whole timeline as one segment: a member's traffic when no scenario changes it. */
 export function routineSegments(member: FleetMember, timeline: Timeline, seed: number) {
   return [{ routine: member.routine, fromMs: timeline.startMs, toMs: timeline.endMs, seed }];
 }
@@ -74,7 +74,7 @@ export function scoredWeekdayAt(
   return day.set({ hour, minute, second: 0, millisecond: 0 }).toMillis();
 }
 
-/** The local hour of a Wednesday in which the routine is busiest; ties go to the earliest. */
+/** Returns the busiest local hour of the routine's Wednesday; ties go to the earliest hour. */
 export function busiestHour(routine: ServiceRoutine): number {
   let best = 0;
   for (let hour = 1; hour < 24; hour++) {
@@ -83,7 +83,7 @@ export function busiestHour(routine: ServiceRoutine): number {
   return best;
 }
 
-/** The local hour halfway through the routine's busy Wednesday hours. */
+/** Returns the local hour halfway through the routine's busy Wednesday hours. */
 export function middleBusyHour(routine: ServiceRoutine): number {
   const busy = Array.from({ length: 24 }, (_, hour) => hour).filter(
     (hour) => routine.meanPerHour(3, hour) > 0,

@@ -40,7 +40,7 @@ const alert = (
   severity: MethodAlert['severity'],
 ): MethodAlert => ({ principal, timestampMs, score, severity });
 
-/** a1 true and in time, a2 before its attack, a3 true but late, a4 benign high, a5 and a6 background. */
+/** In order: true and in time, before its attack, true but late, benign high, two background. */
 const ALERTS: MethodAlert[] = [
   alert('svc-a', 1_030_000, 0.8, 'high'),
   alert('svc-a', 500_000, 0.55, 'medium'),
