@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '../../clickhouse/client.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { resolveSecret, type Secret } from '../../core/secret.ts';
 import { componentLogger } from '../../core/logger.ts';
 import type { Alert } from '../alert.ts';
@@ -38,13 +39,24 @@ export class RevocationSink implements Sink {
     private readonly env: NodeJS.ProcessEnv,
   ) {
     if (config.endpoint === undefined) {
-      throw new DeliveryError('revocation needs alerts.revocation.endpoint', {
-        sink: REVOCATION_SINK,
-        retriable: false,
-      });
+      throw new ConfigError('alerts.revocation.endpoint: missing; mode enforce needs an endpoint');
     }
     this.#endpoint = config.endpoint;
     this.#mode = config.mode;
+    this.#readSecrets();
+  }
+
+  /** Reads every configured secret now, so a missing one fails at start, not at a revocation. */
+  #readSecrets(): void {
+    const endpoint = this.#endpoint;
+    if (endpoint.type === 'json') {
+      if (endpoint.bearerToken) this.#secret(endpoint.bearerToken, 'bearerToken');
+      return;
+    }
+    this.#secret(endpoint.clientSecret, 'clientSecret');
+    for (const [principal, ref] of Object.entries(endpoint.tokens)) {
+      this.#secret(ref, `tokens.${principal}`);
+    }
   }
 
   async deliver(request: DeliveryRequest): Promise<number> {
@@ -128,7 +140,7 @@ export class RevocationSink implements Sink {
     };
   }
 
-  /** Resolves a secret once; a missing one is a configuration error raised on first use. */
+  /** Resolves a secret once and caches it; a missing one raises a configuration error. */
   #secret(ref: Parameters<typeof resolveSecret>[0], key: string): Secret {
     const cached = this.#secrets.get(key);
     if (cached) return cached;

@@ -240,6 +240,26 @@ describe('alertsConfigSchema', () => {
     );
   });
 
+  it('reads revocation secrets at construction', () => {
+    const config = parseConfig({
+      alerts: {
+        revocation: {
+          mode: 'enforce',
+          endpoint: {
+            type: 'oauth2',
+            url: 'https://127.0.0.1/revoke',
+            clientId: 'eastwatch',
+            clientSecret: { env: 'CLIENT_SECRET' },
+            tokens: { 'chat-bot': { env: 'CHAT_BOT_TOKEN' } },
+          },
+        },
+      },
+    });
+    expect(() => createAlertPipeline(config, { env: { CLIENT_SECRET: 'x' } })).toThrow(
+      /alerts\.revocation\.endpoint\.tokens\.chat-bot: environment variable CHAT_BOT_TOKEN/,
+    );
+  });
+
   it('rejects a non-http url', () => {
     const sink = { type: 'webhook', name: 'w', url: 'file:///etc/passwd', secrets: [{ env: 'S' }] };
     expect(alertsConfigSchema.safeParse({ sinks: [sink] }).success).toBe(false);
