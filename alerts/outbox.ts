@@ -47,8 +47,8 @@ export async function updateEntry(
 
 /**
  * Reads every pending entry, oldest first: the work left by a stopped or crashed process.
- * NOTE: the whole backlog is read into memory at once, and FINAL scans the whole table, which
- * nothing prunes; a very large outbox makes start() slow.
+ * NOTE: the whole backlog is read into memory at once, and FINAL scans the whole table. Nothing
+ * prunes the table, so a very large outbox makes start() slow.
  */
 export async function pendingEntries(client: ClickHouseClient): Promise<OutboxEntry[]> {
   const rows = await queryRows<OutboxRow>(
