@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<BenchSection
   parse: () => import('./parse.ts'),
   ingest: () => import('./ingest.ts'),
   score: () => import('./score.ts'),
+  detect: () => import('./detect.ts'),
 };
 
 const requested = process.argv.slice(2);
