@@ -22,6 +22,7 @@ export interface RecordMeta {
   offset: string;
   /** Kafka record timestamp, used when the log line has none, in milliseconds. */
   timestampMs?: number;
+  /** Kafka record headers; no format reads them yet. */
   headers?: Record<string, string>;
 }
 

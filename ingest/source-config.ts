@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
 /** Log formats a topic can carry. `auto` detects the format of each record on its own. */
@@ -99,7 +100,13 @@ const sourceFieldsSchema = z.strictObject({
   /** Host stored when the log line names none, lower case. */
   host: z.string().min(1).max(253).optional(),
   /** IANA time zone of timestamps that carry no offset (HAProxy, some JSON logs). */
-  timeZone: z.string().min(1).default('UTC'),
+  timeZone: z
+    .string()
+    .refine(
+      (zone) => IANAZone.isValidZone(zone),
+      'expected an IANA time zone such as Europe/Berlin',
+    )
+    .default('UTC'),
   /** Records longer than this are rejected as `line_too_long`, in bytes. */
   maxLineBytes: z.number().int().min(256).max(16_777_216).default(65_536),
   /** Stored text fields longer than this are rejected as `field_too_long`, in characters. */

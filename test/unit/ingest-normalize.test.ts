@@ -289,3 +289,22 @@ describe('credential fingerprint', () => {
     );
   });
 });
+
+describe('source config', () => {
+  it('rejects an unknown time zone', () => {
+    const source = { topic: 'logs', format: 'haproxy', timeZone: 'Mars/Base' } as const;
+    expect(() => createRecordParser(source, { credentialKey: key })).toThrow(
+      /expected an IANA time zone/,
+    );
+  });
+
+  it('requires a mapping for json', () => {
+    const source = { topic: 'logs', format: 'json' } as const;
+    expect(() => createRecordParser(source, { credentialKey: key })).toThrow(/needs fieldMapping/);
+  });
+
+  it('rejects unknown keys', () => {
+    const source = { topic: 'logs', format: 'nginx', principle: 'user' };
+    expect(() => createRecordParser(source as never, { credentialKey: key })).toThrow(ConfigError);
+  });
+});
