@@ -14,14 +14,19 @@ import { median, type BenchSection } from './page.ts';
 /**
  * Training time and memory for 10,000 principals, at 1,000,000 and 10,000,000 events generated
  * inside ClickHouse with INSERT ... SELECT FROM numbers(N) over a 30-day window. Each size is
- * trained three times; the table quotes medians. Memory is the trainer's RSS high-water mark
+ * trained three times unless `EASTWATCH_BENCH_TRAIN_RUNS` says otherwise; the table quotes medians. Memory is the trainer's RSS high-water mark
  * (`process.resourceUsage().maxRSS`, which only grows, so sizes run smallest first) and the
  * largest `peak_memory_usage` of the run's queries in ClickHouse's system.processes, sampled
  * every 100 ms because system.query_log is off on the local server.
  */
 const PRINCIPALS = 10_000;
 const SIZES = [1_000_000, 10_000_000];
-const RUNS = 3;
+/** Runs per size; `EASTWATCH_BENCH_TRAIN_RUNS` overrides it, for example `1,3` or `3`. */
+function runsFor(sizeIndex: number): number {
+  const setting = (process.env['EASTWATCH_BENCH_TRAIN_RUNS'] ?? '3').split(',');
+  const runs = Number(setting[sizeIndex] ?? setting.at(-1));
+  return Number.isInteger(runs) && runs > 0 ? runs : 3;
+}
 const DAY_MS = 86_400_000;
 const WINDOW_DAYS = 30;
 /** Events per generating INSERT, so no single statement runs for minutes. */
@@ -77,7 +82,7 @@ function sampleClickHouseMemory(client: ClickHouseClient, marker: string) {
   };
 }
 
-async function measure(events: number): Promise<Measurement> {
+async function measure(events: number, runs: number): Promise<Measurement> {
   const database = `ew_bench_train_${events}_${Date.now().toString(36)}`;
   const config = parseConfig({ clickhouse: { database, requestTimeoutMs: REQUEST_TIMEOUT_MS } });
   await migrate(config.clickhouse);
@@ -99,7 +104,7 @@ async function measure(events: number): Promise<Measurement> {
     const seconds: number[] = [];
     let clickhouseBytes = 0;
     let principals = 0;
-    for (let run = 0; run < RUNS; run++) {
+    for (let run = 0; run < runs; run++) {
       const windowStartMs = nowMs - WINDOW_DAYS * DAY_MS;
       const sampler = sampleClickHouseMemory(monitor, `>= ${windowStartMs}`);
       const started = performance.now();
@@ -127,9 +132,11 @@ async function measure(events: number): Promise<Measurement> {
 
 export async function run(): Promise<BenchSection> {
   const results: Measurement[] = [];
-  for (const events of SIZES) {
+  for (const [index, events] of SIZES.entries()) {
     process.stderr.write(`benchmark train: ${events} events\n`);
-    results.push(await measure(events));
+    const measurement = await measure(events, runsFor(index));
+    process.stderr.write(`benchmark train: ${JSON.stringify(measurement)}\n`);
+    results.push(measurement);
   }
 
   const rows = results.map((m) => {
@@ -148,7 +155,7 @@ export async function run(): Promise<BenchSection> {
     name: 'train',
     title: 'Baseline training',
     markdown: [
-      `\`npm run bench -- train\`: ${PRINCIPALS.toLocaleString('en')} principals, events spread at random over a ${WINDOW_DAYS}-day window, generated inside ClickHouse; one full training run (claim, aggregate, compute, insert, publish, prune) timed ${RUNS} times per size. Target: under 60 s for 10,000,000 events.`,
+      `\`npm run bench -- train\`: ${PRINCIPALS.toLocaleString('en')} principals, events spread at random over a ${WINDOW_DAYS}-day window, generated inside ClickHouse; one full training run (claim, aggregate, compute, insert, publish, prune) timed ${results.map((m) => m.seconds.length).join(' and ')} times. Target: under 60 s for 10,000,000 events.`,
       '',
       '| events | principals | median s | runs s | events/s | trainer max RSS MiB | ClickHouse peak query MiB |',
       '| ---: | ---: | ---: | --- | ---: | ---: | ---: |',
