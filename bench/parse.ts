@@ -58,25 +58,47 @@ function peerOf(
   return { name: 'JSON.parse', run: (record) => JSON.parse(record.toString('utf8')) as unknown };
 }
 
-/** Times each fuzz record, retiming slow ones so a pause is not taken for a slow parser. */
-function fuzzTimes(parse: RecordParser, records: Buffer[]): { times: number[]; slowest: Buffer } {
-  const times: number[] = [];
+const RETIMED_RECORDS = 20;
+const RETIMES = 21;
+
+function medianParseMs(parse: RecordParser, record: Buffer): number {
+  const samples: number[] = [];
+  for (let i = 0; i < RETIMES; i += 1) {
+    const started = performance.now();
+    parse(record, meta);
+    samples.push(performance.now() - started);
+  }
+  return median(samples);
+}
+
+/**
+ * Times each fuzz record once, in a second pass after a first pass warmed up the JIT. On a shared
+ * machine the slowest single timings are mostly garbage collection and descheduling, so the
+ * slowest records are timed again and their medians give the maximum.
+ */
+function fuzzTimes(
+  parse: RecordParser,
+  records: Buffer[],
+): { p99Ms: number; maxMs: number; slowest: Buffer } {
+  for (const record of records) parse(record, meta);
+  const timed = records.map((record) => {
+    const started = performance.now();
+    parse(record, meta);
+    return { record, ms: performance.now() - started };
+  });
+  timed.sort((a, b) => a.ms - b.ms);
+  const p99Ms = timed[Math.floor(timed.length * 0.99)]?.ms ?? 0;
+
+  let maxMs = 0;
   let slowest: Buffer = Buffer.alloc(0);
-  let slowestMs = -1;
-  for (const record of records) {
-    let fastestMs = Number.POSITIVE_INFINITY;
-    for (let attempt = 0; attempt < 3 && fastestMs >= 0.5; attempt += 1) {
-      const started = performance.now();
-      parse(record, meta);
-      fastestMs = Math.min(fastestMs, performance.now() - started);
-    }
-    times.push(fastestMs);
-    if (fastestMs > slowestMs) {
-      slowestMs = fastestMs;
+  for (const { record } of timed.slice(-RETIMED_RECORDS)) {
+    const ms = medianParseMs(parse, record);
+    if (ms > maxMs) {
+      maxMs = ms;
       slowest = record;
     }
   }
-  return { times: times.sort((a, b) => a - b), slowest };
+  return { p99Ms, maxMs, slowest };
 }
 
 function measure(target: FuzzTarget): FormatResult {
@@ -87,16 +109,16 @@ function measure(target: FuzzTarget): FormatResult {
   const peerUsPerLine = peer === undefined ? undefined : microsPerRecord(target.seeds, peer.run);
 
   const records = fc.sample(fuzzRecords(target.seeds), { seed: SEED, numRuns: FUZZ_RECORDS });
-  const { times, slowest } = fuzzTimes(parse, records);
-  const shown = JSON.stringify(slowest.toString('utf8').slice(0, 80)).replaceAll('|', '\\|');
+  const { p99Ms, maxMs, slowest } = fuzzTimes(parse, records);
+  const excerpt = JSON.stringify(slowest.toString('utf8').slice(0, 80)).replaceAll('|', '\\|');
   return {
     format: target.format,
     usPerLine,
     peer: peer?.name ?? '-',
     peerUsPerLine,
-    fuzzP99Ms: times[Math.floor(times.length * 0.99)] ?? 0,
-    fuzzMaxMs: times[times.length - 1] ?? 0,
-    slowest: `\`${shown.replaceAll('`', "'")}\``,
+    fuzzP99Ms: p99Ms,
+    fuzzMaxMs: maxMs,
+    slowest: `\`${excerpt.replaceAll('`', "'")}\``,
   };
 }
 
@@ -123,8 +145,12 @@ export async function run(): Promise<BenchSection> {
     `copied), ${LINES_PER_REPEAT.toLocaleString('en')} parses per run, median of ${REPEATS} runs, in`,
     'microseconds per line including normalisation (principal, HMAC fingerprint, route templating).',
     `Fuzz: ${FUZZ_RECORDS.toLocaleString('en')} seeded random and mutated records per parser (the`,
-    'generator of the fuzz test); each record slower than 0.5 ms is timed three times and its fastest',
-    `run counts. "Within 1 ms" says whether the slowest fuzz record parsed in under ${TARGET_MS_PER_LINE} ms.`,
+    'generator of the fuzz test), each timed once in a second pass after a first pass warmed up the',
+    `JIT; p99 is over those single timings. The ${RETIMED_RECORDS} slowest records are then timed ${RETIMES} times`,
+    'each, and "fuzz max" is the largest of their medians, because single timings on this shared',
+    'machine are dominated by garbage collection and descheduling (the slowest single timings, up',
+    'to about 90 ms, re-timed at under 0.1 ms).',
+    `"Within 1 ms" says whether that maximum is under ${TARGET_MS_PER_LINE} ms.`,
     '',
     '| format | µs per real line | peer | peer µs per line | ratio | fuzz p99 ms | fuzz max ms | within 1 ms | slowest fuzz record (first 80 characters) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
