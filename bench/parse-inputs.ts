@@ -66,7 +66,7 @@ export interface FuzzTarget {
   seeds: Buffer[];
 }
 
-/** Every format with seeds. The Avro source's schema file is written by the caller to `avroSchemaFile`. */
+/** Returns every format with its seeds; the caller writes the Avro writer schema to `avroSchemaFile`. */
 export function fuzzTargets(avroSchemaFile: string): FuzzTarget[] {
   const lines = (values: string[]): Buffer[] => values.map((value) => Buffer.from(value));
   const stratus = JSON.parse(
