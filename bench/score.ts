@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Alert } from '../alerts/alert.ts';
@@ -23,11 +24,14 @@ const RUNS = 5;
  * broker for alerts raised by window-free detectors.
  */
 export async function run(): Promise<BenchSection> {
+  const loadAtStart = loadavg()[0] ?? 0;
   const throughput = measureThroughput();
   const memory = measureMemory(100_000);
   const latency = await measureLatency(200);
 
   const markdown = [
+    `One-minute load average at the start: ${loadAtStart.toFixed(1)}.`,
+    '',
     '| measure | result | target |',
     '| --- | --- | --- |',
     `| scoring throughput, one thread (median of ${RUNS} runs of ${throughput.events.toLocaleString('en')} events, ${throughput.principals} principals) | ${Math.round(throughput.medianPerSecond).toLocaleString('en')} events/s (runs: ${throughput.runs.map((r) => Math.round(r).toLocaleString('en')).join(', ')}) | >= 250,000 |`,
