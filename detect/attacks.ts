@@ -218,7 +218,7 @@ const enumeration: Scenario = {
   },
 };
 
-/** Exfiltration: the usual routes from the usual network, with responses of several MB each. */
+/** Exfiltration: the usual routes from the usual network, with responses of several MiB each. */
 const exfiltration: Scenario = {
   name: 'exfiltration',
   kind: 'attack',

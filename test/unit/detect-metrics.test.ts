@@ -154,8 +154,8 @@ describe('withinBudget', () => {
       alert('c', 30, 0.7, 'high'),
       alert('d', day + 10, 0.1, 'medium'),
     ];
-    const kept = withinBudget(alerts, 2);
-    expect([...kept].map((a) => a.principal).sort()).toEqual(['b', 'c', 'd']);
+    const inBudget = withinBudget(alerts, 2);
+    expect([...inBudget].map((a) => a.principal).sort()).toEqual(['b', 'c', 'd']);
   });
 
   it('breaks ties by time', () => {
