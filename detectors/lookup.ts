@@ -1,6 +1,6 @@
 import type { PrincipalBaseline } from '../models/baseline.ts';
 
-/** Sets and profiles derived from a baseline once, so detectors test membership in O(1). */
+/** Sets derived from a baseline once, so detectors test membership in O(1). */
 export interface BaselineLookup {
   /** Route keys built by {@link routeKey}. */
   routes: Set<string>;
@@ -15,7 +15,7 @@ export interface BaselineLookup {
 }
 
 const cache = new WeakMap<PrincipalBaseline, BaselineLookup>();
-// Every detector asks for the same baseline's lookup while one event is scored.
+// Every detector looks up the same baseline while one event is scored, so the last one is kept.
 let lastBaseline: PrincipalBaseline | undefined;
 let lastLookup: BaselineLookup | undefined;
 
