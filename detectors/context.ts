@@ -3,6 +3,7 @@ import { networkOf } from '../models/networks.ts';
 import type { EventContext } from './detector.ts';
 
 const QUARTER_HOUR_MS = 900_000;
+const MAX_CACHED_ADDRESSES = 65_536;
 const PLAIN_IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -22,8 +23,8 @@ interface LocalHour {
 export class ContextBuilder {
   readonly #hours = new Map<string, LocalHour>();
   readonly #context: EventContext = { network: '', hourOfWeek: 0, localHourLabel: '' };
-  #lastIp = '';
-  #lastNetwork = '';
+  /** Networks of recent addresses; cleared when full, so its size stays bounded. */
+  readonly #networks = new Map<string, string>();
 
   /**
    * Returns the context of one event. The object is reused for the next event, so detectors
@@ -40,7 +41,8 @@ export class ContextBuilder {
 
   /** Returns the /24 or /64 of an address as training computes it, or '' for a non-address. */
   network(sourceIp: string): string {
-    if (sourceIp === this.#lastIp) return this.#lastNetwork;
+    const cached = this.#networks.get(sourceIp);
+    if (cached !== undefined) return cached;
     const match = PLAIN_IPV4.exec(sourceIp);
     let network: string;
     if (match && match.slice(1).every((octet) => Number(octet) <= 255 && !/^0\d/.test(octet))) {
@@ -48,8 +50,8 @@ export class ContextBuilder {
     } else {
       network = networkOf(sourceIp) ?? '';
     }
-    this.#lastIp = sourceIp;
-    this.#lastNetwork = network;
+    if (this.#networks.size >= MAX_CACHED_ADDRESSES) this.#networks.clear();
+    this.#networks.set(sourceIp, network);
     return network;
   }
 

@@ -17,13 +17,15 @@ export function createVolumeDetector(
   minutes: 1 | 5,
   thresholds: RobustThresholds,
 ): Detector {
+  // Refilled per event, so the silent path allocates nothing.
+  const expected: RateStats = { median: 0, mad: 0 };
   return {
     name,
     family: 'volume',
     thresholds: { ...thresholds, minutes },
     evaluate(input: DetectorInput): Finding | undefined {
       if (!thresholds.enabled) return undefined;
-      const stats = rateStats(input);
+      const stats = rateStats(input, expected);
       if (!stats) return undefined;
 
       const observed =
@@ -52,15 +54,22 @@ export function createVolumeDetector(
   };
 }
 
-/** Expected median and MAD per minute for the event's hour of the week. */
-function rateStats({ baseline, prior, context }: DetectorInput): RateStats | undefined {
+/** Fills `out` with the expected median and MAD per minute for the event's hour of the week. */
+function rateStats(
+  { baseline, prior, context }: DetectorInput,
+  out: RateStats,
+): RateStats | undefined {
   if (baseline?.mature) {
     const hourly = baseline.expectedPerHourOfWeek[context.hourOfWeek] ?? 0;
-    const perMinute = baseline.ratePerMinute;
-    return { median: Math.max(perMinute.median, hourly / 60), mad: perMinute.mad };
+    out.median = Math.max(baseline.ratePerMinute.median, hourly / 60);
+    out.mad = baseline.ratePerMinute.mad;
+    return out;
   }
   const stats = prior?.ratePerMinute ?? baseline?.ratePerMinute;
-  return stats ? { median: stats.median, mad: stats.mad } : undefined;
+  if (!stats) return undefined;
+  out.median = stats.median;
+  out.mad = stats.mad;
+  return out;
 }
 
 type RateStats = Pick<RobustStats, 'median' | 'mad'>;
