@@ -14,7 +14,7 @@ import { median, type BenchSection } from './page.ts';
 /**
  * Training time and memory for 10,000 principals, at 1,000,000 and 10,000,000 events generated
  * inside ClickHouse with INSERT ... SELECT FROM numbers(N) over a 30-day window. Each size is
- * trained three times unless `EASTWATCH_BENCH_TRAIN_RUNS` says otherwise; the table quotes medians. Memory is the trainer's RSS high-water mark
+ * trained three times unless `EASTWATCH_BENCH_TRAIN_RUNS` sets another count; the table quotes medians. Memory is the trainer's RSS high-water mark
  * (`process.resourceUsage().maxRSS`, which only grows, so sizes run smallest first) and the
  * largest `peak_memory_usage` of the run's queries in ClickHouse's system.processes, sampled
  * every 100 ms because system.query_log is off on the local server.
