@@ -1,4 +1,4 @@
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import SnappyCodec from 'kafkajs-snappy';
 import { compressFrame, decompressFrame } from 'lz4-napi';
 
@@ -13,6 +13,8 @@ import { compressFrame, decompressFrame } from 'lz4-napi';
  * or lz4 instead.
  */
 export function registerKafkaCodecs(): void {
+  // kafkajs is CommonJS and Node cannot see these two as named ESM exports.
+  const { CompressionCodecs, CompressionTypes } = kafkajs;
   CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
   CompressionCodecs[CompressionTypes.LZ4] = () => ({
     compress: async (encoder: { buffer: Buffer }) => compressFrame(encoder.buffer),
