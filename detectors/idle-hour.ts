@@ -77,21 +77,23 @@ function profileFor(
   caches: ProfileCaches,
 ): HourProfile | undefined {
   if (baseline?.mature) {
-    return cachedProfile(baseline.hourOfWeekProbability, thresholds, caches.own, false);
+    const { hourOfWeekProbability, hourOfWeekCounts } = baseline;
+    return cachedProfile(hourOfWeekProbability, hourOfWeekCounts, thresholds, caches.own, false);
   }
   if (!prior) return undefined;
-  return cachedProfile(prior.hourOfWeekProbability, thresholds, caches.prior, true);
+  return cachedProfile(prior.hourOfWeekProbability, undefined, thresholds, caches.prior, true);
 }
 
 function cachedProfile(
   probability: number[],
+  counts: number[] | undefined,
   thresholds: IdleHourThresholds,
   cache: WeakMap<number[], HourProfile>,
   fromPrior: boolean,
 ): HourProfile {
   let profile = cache.get(probability);
   if (!profile) {
-    const shares = observedShares(probability);
+    const shares = observedShares(probability, counts);
     const tolerantShares = new Float64Array(HOURS_PER_WEEK);
     for (let slot = 0; slot < HOURS_PER_WEEK; slot++) {
       tolerantShares[slot] = activeShare(shares, slot, thresholds);
@@ -102,18 +104,38 @@ function cachedProfile(
   return profile;
 }
 
-/** Removes the pseudo-count floor (the smallest probability) from a smoothed profile. */
-export function observedShares(probability: readonly number[]): {
+/**
+ * Removes the pseudo-count floor from a smoothed profile. The floor is the probability of a slot
+ * with no activity. With the raw counts at hand it is read off a slot whose count is 0, and is 0
+ * when every slot was active, so an account that runs around the clock has no idle hour. Without
+ * counts (a peer prior) the smallest probability stands in for it.
+ */
+export function observedShares(
+  probability: readonly number[],
+  counts?: readonly number[],
+): {
   hourOfWeek: number[];
   hourOfDay: number[];
 } {
-  const floor = probability.length === HOURS_PER_WEEK ? Math.min(...probability) : 0;
+  const floor = smoothingFloor(probability, counts);
   const hourOfWeek = Array.from({ length: HOURS_PER_WEEK }, (_, slot) =>
     Math.max(0, (probability[slot] ?? 0) - floor),
   );
   const hourOfDay = new Array<number>(24).fill(0);
   hourOfWeek.forEach((share, slot) => (hourOfDay[slot % 24]! += share));
   return { hourOfWeek, hourOfDay };
+}
+
+function smoothingFloor(probability: readonly number[], counts?: readonly number[]): number {
+  if (probability.length !== HOURS_PER_WEEK) return 0;
+  const hasCounts = counts?.length === HOURS_PER_WEEK && counts.some((c) => c > 0);
+  if (!hasCounts) return Math.min(...probability);
+
+  let floor = Number.POSITIVE_INFINITY;
+  for (let slot = 0; slot < HOURS_PER_WEEK; slot++) {
+    if (counts[slot] === 0) floor = Math.min(floor, probability[slot] ?? 0);
+  }
+  return Number.isFinite(floor) ? floor : 0;
 }
 
 /** Returns the largest blended share within the tolerance around `slot`. */

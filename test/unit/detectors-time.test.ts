@@ -93,6 +93,37 @@ describe('idle-hour detector', () => {
   });
 });
 
+describe('idle-hour smoothing floor', () => {
+  // Every slot active, the quietest (slot 5) far less than the others.
+  const counts: number[] = Array.from({ length: 168 }, (_, slot) => (slot === 5 ? 1 : 20));
+  const total = counts.reduce((a, b) => a + b, 0) + 168 * 0.5;
+  const probability = counts.map((c) => (c + 0.5) / total);
+
+  it('is zero when every slot was active', () => {
+    const shares = observedShares(probability, counts);
+    expect(shares.hourOfWeek[5]).toBeCloseTo(1.5 / total, 12);
+    expect(shares.hourOfWeek[6]).toBeCloseTo(20.5 / total, 12);
+  });
+
+  it('is the probability of a slot without activity', () => {
+    const sparse = counts.map((c, slot) => (slot === 7 ? 0 : c));
+    const sparseTotal = sparse.reduce((a, b) => a + b, 0) + 168 * 0.5;
+    const sparseProbability = sparse.map((c) => (c + 0.5) / sparseTotal);
+    const shares = observedShares(sparseProbability, sparse);
+    expect(shares.hourOfWeek[7]).toBe(0);
+    expect(shares.hourOfWeek[5]).toBeCloseTo(1 / sparseTotal, 12);
+  });
+
+  it('leaves an always-on account without idle hours', () => {
+    const baseline = billingBaseline({
+      hourOfWeekCounts: counts,
+      hourOfWeekProbability: probability,
+    });
+    const quietest = billingEvent({ timestamp: MONDAY_10 - 5 * HOUR_MS });
+    expect(runDetector(idleHour, [quietest], { baseline })).toEqual([undefined]);
+  });
+});
+
 describe('dormant detector', () => {
   const dormant = createDormantDetector(config.detectors.dormant);
   const DAY_MS = 24 * HOUR_MS;
