@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { ClickHouseClient } from '../../clickhouse/client.ts';
+import { raw, sql } from '../../clickhouse/sql.ts';
 import { uniqueName } from '../helpers/stack.ts';
 
 /** The real Apache log of 10,000 lines. */
@@ -78,10 +79,13 @@ export interface EventCounts {
   ids: number;
 }
 
-export async function countEvents(client: ClickHouseClient): Promise<EventCounts> {
+/** Counts the stored events, all of them or those of one topic. */
+export async function countEvents(client: ClickHouseClient, topic?: string): Promise<EventCounts> {
+  const where = topic === undefined ? raw('1') : sql`topic = ${topic}`;
   const result = await client.query({
-    query:
-      'SELECT count() AS rows, uniqExact(id) AS ids, (SELECT count() FROM access_events FINAL) AS final FROM access_events',
+    query: sql`SELECT count() AS rows, uniqExact(id) AS ids,
+                 (SELECT count() FROM access_events FINAL WHERE ${where}) AS final
+               FROM access_events WHERE ${where}`.text,
     format: 'JSONEachRow',
   });
   const [row] = await result.json<{ rows: string; ids: string; final: string }>();

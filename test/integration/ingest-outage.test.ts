@@ -66,7 +66,9 @@ describe('ingest through a ClickHouse outage', () => {
 
     const lines = readFileSync(APACHE_LOG, 'utf8').split('\n').slice(0, APACHE_LINES);
     const ingest = spawnIngest(
-      ['--topic', topic, '--format', 'apache', '--principal', 'ip', '--exit-when-idle', '3'],
+      // The idle time must outlast the stop of ClickHouse (a few seconds), the one pause in
+      // which every record so far is stored and committed.
+      ['--topic', topic, '--format', 'apache', '--principal', 'ip', '--exit-when-idle', '15'],
       {
         configFile: writeIngestConfig({
           maxBatchRows: 100,
