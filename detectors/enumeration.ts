@@ -3,7 +3,7 @@ import type { RobustThresholds } from './config.ts';
 import type { Detector, DetectorInput } from './detector.ts';
 import { buildFinding } from './build-finding.ts';
 import type { Finding } from './finding.ts';
-import { excessScore, robustThreshold, round2 } from './robust.ts';
+import { excessScore, ownP99, robustThreshold, round2 } from './robust.ts';
 
 /**
  * Enumeration: far more distinct paths (`distinct-paths`, for example paging through ticket
@@ -24,10 +24,11 @@ export function createEnumerationDetector(
       if (!thresholds.enabled) return undefined;
       const stats = breadthStats(input, byRoute);
       if (!stats) return undefined;
+      const own = ownP99(stats, input.baseline?.mature === true);
 
       const totals = input.state.windowTotals();
       const observed = byRoute ? totals.distinctRoutes : totals.distinctPaths;
-      const threshold = robustThreshold(stats.median, stats.mad, thresholds);
+      const threshold = robustThreshold(stats.median, stats.mad, thresholds, own);
       const score = excessScore(observed, threshold);
       if (score === 0) return undefined;
 
@@ -41,6 +42,7 @@ export function createEnumerationDetector(
         threshold: round2(threshold),
         median: round2(stats.median),
         mad: round2(stats.mad),
+        ownP99: round2(own),
         requests: totals.requests,
         lastRoute: input.event.route,
       });

@@ -2,7 +2,7 @@ import type { RobustThresholds } from './config.ts';
 import type { Detector, DetectorInput } from './detector.ts';
 import { buildFinding } from './build-finding.ts';
 import type { Finding } from './finding.ts';
-import { excessScore, robustThreshold, round2 } from './robust.ts';
+import { excessScore, ownP99, robustThreshold, round2 } from './robust.ts';
 
 /**
  * Response bytes in the detector window far above the principal's usual bytes per five-minute
@@ -21,7 +21,8 @@ export function createResponseBytesDetector(thresholds: RobustThresholds): Detec
 
       const stats = source.bytesOutPerWindow;
       const observed = input.state.windowTotals().bytesOut;
-      const threshold = robustThreshold(stats.median, stats.mad, thresholds);
+      const own = ownP99(stats, source === input.baseline && source.mature);
+      const threshold = robustThreshold(stats.median, stats.mad, thresholds, own);
       const score = excessScore(observed, threshold);
       if (score === 0) return undefined;
 
@@ -34,6 +35,7 @@ export function createResponseBytesDetector(thresholds: RobustThresholds): Detec
         threshold: round2(threshold),
         median: round2(stats.median),
         mad: round2(stats.mad),
+        ownP99: round2(own),
       });
     },
   };

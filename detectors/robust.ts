@@ -7,15 +7,28 @@ export const MAD_TO_SIGMA = 1.4826;
 
 /**
  * Computes the robust upper limit of a quantity: the largest of median + k * 1.4826 * MAD, the median
- * times `minRatio`, and the absolute `floor`. The floor keeps a principal that usually sends
- * three requests from being paged for ten.
+ * times `minRatio`, the absolute `floor`, and `ownP99`. The floor keeps a principal that usually
+ * sends three requests from being paged for ten. `ownP99`, the 99th percentile of the principal's
+ * own windows in training, keeps a burst that recurs in a minority of its windows (a crawler's
+ * sweep, a weekly export) from paging every time it comes back.
  */
-export function robustThreshold(median: number, mad: number, thresholds: RobustThresholds): number {
+export function robustThreshold(
+  median: number,
+  mad: number,
+  thresholds: RobustThresholds,
+  ownP99 = 0,
+): number {
   return Math.max(
     median + thresholds.k * MAD_TO_SIGMA * mad,
     median * thresholds.minRatio,
     thresholds.floor,
+    ownP99,
   );
+}
+
+/** The 99th percentile of a principal's own windows, or 0 when the stats are not its own. */
+export function ownP99(stats: RobustStats, fromOwnBaseline: boolean): number {
+  return fromOwnBaseline ? stats.p99 : 0;
 }
 
 /** Threshold for a sum of `n` independent periods, each described by `stats`. */

@@ -11,6 +11,7 @@ import {
   burst,
   MONDAY_10,
   runDetector,
+  stats,
 } from './detectors-fixtures.ts';
 
 const d = defaultScoreConfig().detectors;
@@ -96,9 +97,19 @@ describe('enumeration detectors', () => {
       threshold: 40,
       median: 10,
       mad: 2,
+      ownP99: 16,
       requests: 41,
       lastRoute: '/v1/invoices/{id}',
     });
+  });
+
+  it('stays silent under its own 99th percentile', () => {
+    // A sweep of 50 ids recurs in its history: the 99th percentile of its windows is 60.
+    const sweeper = billingBaseline({ breadthPerWindow: { ...stats(10, 2), p99: 60, max: 64 } });
+    const events = burst(55, MONDAY_10, (i) => ({ path: `/v1/invoices/${2000 + i}` }));
+    const findings = runDetector(paths, events, { baseline: sweeper });
+
+    expect(findings.every((f) => f === undefined)).toBe(true);
   });
 
   it('stays silent on one path repeated', () => {
