@@ -8,6 +8,8 @@ import { createRecordParser } from '../../ingest/parse.ts';
 import { createKafka } from '../../ingest/consumer/kafka-client.ts';
 import { clickhouseBaselineSource } from '../../detectors/baseline-source.ts';
 import { ScoreConsumer } from '../../detectors/consumer.ts';
+import { loadOutOfPolicyDetector } from '../../detectors/out-of-policy.ts';
+import { createDetectors } from '../../detectors/registry.ts';
 import { configFor } from '../context.ts';
 
 interface ScoreFlags {
@@ -44,6 +46,9 @@ async function runScore(config: Config, flags: ScoreFlags): Promise<void> {
   const pipeline = createAlertPipeline(config, { clickhouse, kafka });
   await pipeline.start();
 
+  // The approved least-privilege policy, when there is one, adds the out-of-policy detector.
+  // NOTE: a policy approved later is picked up at the next start of the scorer.
+  const outOfPolicy = await loadOutOfPolicyDetector(clickhouse, config.policy);
   const consumer = await ScoreConsumer.create({
     kafka,
     topic: flags.topic,
@@ -52,6 +57,7 @@ async function runScore(config: Config, flags: ScoreFlags): Promise<void> {
     baselines: clickhouseBaselineSource(clickhouse),
     sink: pipeline,
     clickhouse,
+    detectors: [...createDetectors(config.score), outOfPolicy],
     ...(flags.fromBeginning ? { fromBeginning: true } : {}),
   });
   await consumer.start();
