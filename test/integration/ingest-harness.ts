@@ -96,14 +96,14 @@ export async function countEvents(client: ClickHouseClient, topic?: string): Pro
 export async function waitUntil(
   check: () => Promise<boolean>,
   timeoutMs: number,
-  what: string,
+  condition: string,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
     await new Promise((done) => setTimeout(done, 100));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${condition}`);
 }
 
 /** Reads `count` records of a topic from the beginning with a throwaway consumer group. */
