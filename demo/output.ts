@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '../clickhouse/client.ts';
+import type { PolicyDiff } from '../policy/diff.ts';
 import { renderReport } from '../report/report.ts';
 import type { WebhookReceiver } from './receiver.ts';
 import { readTimeline, type DemoFacts } from './summary.ts';
@@ -36,6 +37,25 @@ export function printSummary(
   if (decisions.length === 0) say(`revocation: no decision recorded for ${incidentPrincipal}`);
   for (const d of decisions)
     say(`revocation (${d.mode}): ${d.decision} ${d.principal}: ${d.reason}`);
+}
+
+/** Prints the calls of the incident's principal that the approved policy would deny. */
+export function printPolicyDiff(
+  say: (line: string) => void,
+  diff: PolicyDiff,
+  principal: string,
+): void {
+  const denied = diff.denied.filter((d) => d.principal === principal);
+  const calls = denied.reduce((n, d) => n + d.count, 0);
+  say(
+    `policy diff (version ${diff.summary.policyVersion}): ${calls} call(s) of ${principal} outside its approved policy`,
+  );
+  for (const d of denied.slice(0, 12)) {
+    say(
+      `    ${d.method} ${d.host}${d.route}: ${d.count} call(s), ${d.privilege} on ${d.group} (${d.reason})`,
+    );
+  }
+  if (denied.length > 12) say(`    and ${denied.length - 12} more route(s)`);
 }
 
 /** Writes the HTML report and returns its path. */

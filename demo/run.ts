@@ -17,7 +17,8 @@ import { runCli, startCli, stopCli } from './processes.ts';
 import { produceWithKcat } from './produce.ts';
 import { WebhookReceiver } from './receiver.ts';
 import { loadDemoSources } from './sources.ts';
-import { printSummary, writeReport } from './output.ts';
+import { printPolicyDiff, printSummary, writeReport } from './output.ts';
+import type { PolicyDiff } from '../policy/diff.ts';
 import { readDemoFacts } from './summary.ts';
 
 export interface DemoOptions {
@@ -127,6 +128,10 @@ async function runPipeline(options: DemoOptions, ctx: RunContext): Promise<DemoR
   say('3/6 ingesting into ClickHouse, training baselines, starting the scorer');
   await runCli('ingest', ['ingest', '--exit-when-idle', '5'], env, logDir, 600_000);
   await runCli('train', ['train', '--window', '30d'], env, logDir, 600_000);
+  const policyVersion = await learnAndApprovePolicy(env, logDir);
+  say(
+    `    least-privilege policy version ${policyVersion} learned from the baselines and approved`,
+  );
   const scorer = startCli('score', ['score', '--topic', gateway, '--from-beginning'], env, logDir);
 
   say(
@@ -167,11 +172,20 @@ async function runPipeline(options: DemoOptions, ctx: RunContext): Promise<DemoR
   await stopCli(scorer);
   await ingestIncident.exited;
 
+  const diff = await runCli(
+    'policy-diff',
+    ['policy', 'diff', '--window', '2h', '--end', String(incidentStartMs + 3_600_000), '--json'],
+    env,
+    logDir,
+    120_000,
+  );
+
   say('6/6 summary');
   const client = createClickHouse({ ...options.config.clickhouse, database });
   try {
     const facts = await readDemoFacts(client);
     printSummary(say, facts, receiver, CHAT_BOT.principal);
+    printPolicyDiff(say, JSON.parse(diff) as PolicyDiff, CHAT_BOT.principal);
     const reportPath = await writeReport(client, facts, options.outDir, CHAT_BOT.principal, nowMs);
     say(`report written to ${reportPath}`);
     if (!alerted) {
@@ -184,6 +198,20 @@ async function runPipeline(options: DemoOptions, ctx: RunContext): Promise<DemoR
   } finally {
     await client.close();
   }
+}
+
+/** Learns a policy from the new baselines and approves it, as a reviewer would after reading it. */
+async function learnAndApprovePolicy(env: NodeJS.ProcessEnv, logDir: string): Promise<number> {
+  const learned = await runCli('policy-learn', ['policy', 'learn'], env, logDir, 120_000);
+  const version = /policy version (\d+)/.exec(learned)?.[1];
+  if (version === undefined) {
+    throw new EastwatchError(
+      'DEMO_STEP_FAILED',
+      `policy learn printed no version: ${learned.trim()}`,
+    );
+  }
+  await runCli('policy-approve', ['policy', 'approve', version], env, logDir, 60_000);
+  return Number(version);
 }
 
 function randomWebhookSecret(): string {
