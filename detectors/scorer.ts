@@ -265,7 +265,9 @@ function buildAlert(
     windowEndMs: event.timestamp,
     baselineVersion: baseline?.version ?? 0,
     findings: assessment.findings,
-    sourceIps: [...state.recentSourceIps],
+    // Only the addresses active in the alert's window: the owner's usual addresses from hours
+    // before would point a responder at the wrong caller.
+    sourceIps: state.sourceIpsSince(windowStartMs),
   };
 }
 

@@ -54,6 +54,8 @@ export class PrincipalState {
   readonly findings = new Map<string, Finding>();
   /** Source addresses of recent events, newest last, for the alert. */
   readonly recentSourceIps: string[] = [];
+  /** Event time each address of {@link recentSourceIps} was last seen, in milliseconds. */
+  readonly #sourceIpSeenMs: number[] = [];
   /** One-off markers of detectors, such as the baseline version already reported. */
   readonly markers = new Map<string, number>();
   credential = '';
@@ -110,7 +112,7 @@ export class PrincipalState {
     remember(this.#paths, hash32(event.path), seconds, this.#limits.maxDistinctPerWindow);
     remember(this.#routes, hash32(event.route), seconds, this.#limits.maxDistinctPerWindow);
     if (network) remember(this.#networks, network, seconds, this.#limits.maxRecentNetworks);
-    this.#rememberSourceIp(event.sourceIp);
+    this.#rememberSourceIp(event.sourceIp, timestampMs);
     return true;
   }
 
@@ -235,13 +237,30 @@ export class PrincipalState {
     return Math.floor((timestampMs - this.#baseMs) / 1000);
   }
 
-  #rememberSourceIp(sourceIp: string): void {
+  /** Source addresses seen at or after `sinceMs`, oldest first. */
+  sourceIpsSince(sinceMs: number): string[] {
+    return this.recentSourceIps.filter((_, i) => (this.#sourceIpSeenMs[i] ?? 0) >= sinceMs);
+  }
+
+  #rememberSourceIp(sourceIp: string, timestampMs: number): void {
     const ips = this.recentSourceIps;
-    if (ips[ips.length - 1] === sourceIp) return;
+    const seen = this.#sourceIpSeenMs;
+    const last = ips.length - 1;
+    if (ips[last] === sourceIp) {
+      seen[last] = Math.max(seen[last] ?? 0, timestampMs);
+      return;
+    }
     const index = ips.indexOf(sourceIp);
-    if (index >= 0) ips.splice(index, 1);
+    if (index >= 0) {
+      ips.splice(index, 1);
+      seen.splice(index, 1);
+    }
     ips.push(sourceIp);
-    if (ips.length > 8) ips.shift();
+    seen.push(timestampMs);
+    if (ips.length > 8) {
+      ips.shift();
+      seen.shift();
+    }
   }
 }
 

@@ -96,6 +96,19 @@ describe('PrincipalState', () => {
   });
 });
 
+describe('source addresses by time', () => {
+  it('lists only addresses seen since a time', () => {
+    const state = new PrincipalState('p', TEST_LIMITS);
+    state.add(billingEvent({ sourceIp: '10.0.0.1', timestamp: MONDAY_10 }), NETWORK);
+    state.add(billingEvent({ sourceIp: '10.0.0.2', timestamp: MONDAY_10 + 60_000 }), NETWORK);
+    state.add(billingEvent({ sourceIp: '203.0.113.9', timestamp: MONDAY_10 + 120_000 }), NETWORK);
+    state.add(billingEvent({ sourceIp: '10.0.0.2', timestamp: MONDAY_10 + 180_000 }), NETWORK);
+
+    expect(state.sourceIpsSince(MONDAY_10 + 90_000)).toEqual(['203.0.113.9', '10.0.0.2']);
+    expect(state.sourceIpsSince(MONDAY_10)).toEqual(['10.0.0.1', '203.0.113.9', '10.0.0.2']);
+  });
+});
+
 describe('hash32', () => {
   it('matches FNV-1a', () => {
     // FNV-1a 32-bit of "a" is 0xe40c292c.
