@@ -9,6 +9,7 @@ import { ident, sql } from '../clickhouse/sql.ts';
 import { parseConfig } from '../core/config.ts';
 import { trainConfigSchema } from '../models/config.ts';
 import { runTraining } from '../models/trainer.ts';
+import { loadavg } from 'node:os';
 import { median, type BenchSection } from './page.ts';
 
 /**
@@ -162,6 +163,7 @@ export async function run(): Promise<BenchSection> {
       ...rows,
       '',
       `${eventRatio}× the events took ${(large / small).toFixed(2)}× the time (linear growth would be ${eventRatio}×).`,
+      `1-minute load average at the end: ${loadavg()[0]!.toFixed(1)} on this machine (other processes may share its cores).`,
       'Trainer RSS is the process high-water mark after all runs of the size, and includes the earlier, smaller size.',
       'ClickHouse memory is the largest `peak_memory_usage` of one training query in `system.processes`, sampled every 100 ms (system.query_log is off on this server), so a shorter peak can be missed.',
     ].join('\n'),
