@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 20_000,
+          // Unit tests run first, then the integration tests, each group with its own workers.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -20,6 +22,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // The two cores of a CI machine are shared with the broker and the server.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
