@@ -66,7 +66,7 @@ export function prepareKafka(paths: KafkaPaths, stack: StackConfig, log: Logger)
   writeFileSync(paths.properties, brokerProperties(paths, stack));
   if (existsSync(join(paths.data, 'meta.properties'))) return;
 
-  const clusterId = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+  const clusterId = newClusterId();
   log.info({ cluster_id: clusterId }, 'formatting kafka log folder');
   const result = spawnSync(
     'java',
@@ -85,6 +85,17 @@ export function prepareKafka(paths: KafkaPaths, stack: StackConfig, log: Logger)
   );
   if (result.status !== 0) {
     throw new StackSetupError(`formatting the Kafka log folder failed: ${result.stderr.trim()}`);
+  }
+}
+
+/**
+ * Returns a KRaft cluster id: 16 random bytes in base64url, as Kafka's own tool makes them. An id
+ * that starts with `-` would be read by the storage tool as an option, so such ids are redrawn.
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
   }
 }
 

@@ -98,3 +98,13 @@ describe('secrets', () => {
     expect(resolveSecret({ env: 'S' }, 'k', { S: 'v' })).toBeInstanceOf(Secret);
   });
 });
+
+describe('KRaft cluster id', () => {
+  it('never starts with a dash', async () => {
+    const { newClusterId } = await import('../../stack/kafka.ts');
+    for (let i = 0; i < 2000; i++) {
+      const id = newClusterId();
+      expect(id).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{21}$/);
+    }
+  });
+});
