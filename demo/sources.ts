@@ -10,7 +10,8 @@ import {
 
 /**
  * The public sample logs the demo replays as recent history, one topic each. Every file here is
- * a real log copied under a licence that allows it (see each folder's PROVENANCE.md and LICENSE).
+ * a real log copied under a licence that allows it (see each folder's PROVENANCE.md and LICENSE
+ * in test/fixtures/ and demo/data/).
  */
 export interface DemoSource {
   /** Topic suffix, after the run's prefix. */
@@ -94,18 +95,18 @@ function cloudTrailRecords(): string[] {
 /** Loads every demo source with its timestamps moved so that it ends at `endMs`. */
 export function loadDemoSources(endMs: number): DemoSource[] {
   return [
-    combined('apache', 'apache', readLines(APACHE_LOG), endMs),
+    combined('apache', 'apache', readLines(join(FIXTURES, 'apache-combined/apache_logs')), endMs),
     combined(
       'nginx',
       'nginx',
-      readLines(join(DEMO_DATA, 'nginx-combined/nginx_http-logs.log')),
+      readLines(join(FIXTURES, 'nginx-combined/nginx_http-logs.log')),
       endMs,
     ),
     jsonSource(
       'envoy',
       'envoy-json',
       'start_time',
-      readLines(join(DEMO_DATA, 'envoy-gateway-json/envoy.log')),
+      readLines(join(FIXTURES, 'envoy-gateway-json/envoy.log')),
       endMs,
       'ip',
     ),
@@ -115,8 +116,8 @@ export function loadDemoSources(endMs: number): DemoSource[] {
       'k8s-audit',
       'requestReceivedTimestamp',
       [
-        ...readLines(join(DEMO_DATA, 'k8s-audit/k8s-audit-pod-exec-file.log')),
-        ...readLines(join(DEMO_DATA, 'k8s-audit/k8s-audit-priv-pod-file.log')),
+        ...readLines(join(FIXTURES, 'k8s-audit/k8s-audit-pod-exec-file.log')),
+        ...readLines(join(FIXTURES, 'k8s-audit/k8s-audit-priv-pod-file.log')),
       ],
       endMs,
     ),
