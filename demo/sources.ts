@@ -23,8 +23,7 @@ export interface DemoSource {
 }
 
 const DEMO_DATA = new URL('./data/', import.meta.url).pathname;
-const APACHE_LOG = new URL('../test/fixtures/apache-combined/apache_logs', import.meta.url)
-  .pathname;
+const FIXTURES = new URL('../test/fixtures/', import.meta.url).pathname;
 
 function readLines(path: string): string[] {
   return readFileSync(path, 'utf8')
