@@ -57,7 +57,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   const webhookSecret = randomWebhookSecret();
   const receiver = await WebhookReceiver.start(webhookSecret);
-  const env = demoEnv(outDir, webhookSecret);
+  const env = demoEnv(webhookSecret);
   try {
     return await runPipeline({ ...options, outDir }, { runId, prefix, logDir, receiver, env, say });
   } finally {
@@ -218,13 +218,12 @@ function randomWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
 
-function demoEnv(outDir: string, webhookSecret: string): NodeJS.ProcessEnv {
+function demoEnv(webhookSecret: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
     [DEMO_SECRET_ENV.credentialKey]: randomBytes(32).toString('hex'),
     [DEMO_SECRET_ENV.webhookSecret]: webhookSecret,
     EASTWATCH_LOG_LEVEL: process.env['EASTWATCH_LOG_LEVEL'] ?? 'info',
-    EASTWATCH_DEMO_OUT: outDir,
   };
 }
 

@@ -75,7 +75,7 @@ function jsonSource(
     : { name, format, principal, lines: shifted };
 }
 
-/** CloudTrail detonation logs are JSON arrays of records; Kafka carries one record a message. */
+/** CloudTrail detonation logs are JSON arrays of records, and Kafka carries one record a message. */
 function cloudTrailRecords(): string[] {
   const dir = join(DEMO_DATA, 'cloudtrail-stratus-red-team');
   const records: string[] = [];

@@ -32,7 +32,7 @@ export function kafkaPaths(stackDir: string): KafkaPaths {
 /**
  * The broker's settings: one node acting as broker and KRaft controller. The internal topics must
  * have a replication factor of 1 on a single node, or the group coordinator never loads and
- * consumer groups wait for ever.
+ * consumer groups wait forever.
  */
 function brokerProperties(paths: KafkaPaths, stack: StackConfig): string {
   return [
@@ -117,7 +117,7 @@ export function kafkaCommand(paths: KafkaPaths): { command: string; args: string
 }
 
 /**
- * Returns true when the broker serves metadata and its group coordinator answers. The first
+ * Returns true when the broker serves metadata and its group coordinator responds. The first
  * consumer group of a new broker creates `__consumer_offsets`; doing that here means tests and the
  * demo never meet a coordinator that is still loading.
  */
