@@ -95,30 +95,42 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const file = options.file ?? env['EASTWATCH_CONFIG'];
   const raw = readConfigFile(file);
 
-  applyEnvOverrides(raw, env);
+  const origins = applyEnvOverrides(raw, env);
   if (options.overrides) mergeInto(raw, options.overrides);
 
-  return deepFreeze(parseConfig(raw, file ?? DEFAULT_CONFIG_FILE));
+  return deepFreeze(parseConfig(raw, file ?? DEFAULT_CONFIG_FILE, origins));
 }
 
-/** Validates an already-read configuration object. */
-export function parseConfig(raw: unknown, source = 'configuration'): Config {
+/**
+ * Validates an already-read configuration object. `origins` names where a key's value came from
+ * when not from the file (an environment variable), for the error message.
+ */
+export function parseConfig(
+  raw: unknown,
+  source = 'configuration',
+  origins: ReadonlyMap<string, string> = new Map(),
+): Config {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  throw new ConfigError(`invalid ${source}:\n${formatIssues(result.error, raw)}`);
+  throw new ConfigError(`invalid ${source}:\n${formatIssues(result.error, raw, origins)}`);
 }
 
 function readConfigFile(file: string | undefined): Record<string, unknown> {
   const path = resolve(file ?? DEFAULT_CONFIG_FILE);
   if (!existsSync(path)) {
     if (file !== undefined) {
-      throw new ConfigError(`configuration file ${path} does not exist; check EASTWATCH_CONFIG`);
+      throw new ConfigError(
+        `configuration file ${path} does not exist; check the --config option or EASTWATCH_CONFIG`,
+      );
     }
     return {};
   }
+  const text = readFileSync(path, 'utf8');
+  // An empty file means "all defaults", like no file at all.
+  if (text.trim() === '') return {};
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (cause) {
     throw new ConfigError(`configuration file ${path} is not valid JSON`, { cause });
   }
@@ -128,29 +140,38 @@ function readConfigFile(file: string | undefined): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
-  const brokers = env['EASTWATCH_KAFKA_BROKERS'];
-  if (brokers)
-    setPath(
-      raw,
-      ['kafka', 'brokers'],
-      brokers.split(',').map((b) => b.trim()),
-    );
+/** Applies the environment overrides; returns, per overridden key, the variable it came from. */
+function applyEnvOverrides(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): Map<string, string> {
+  const origins = new Map<string, string>();
+  const override = (name: string, path: string[], value: unknown): void => {
+    setPath(raw, path, value);
+    origins.set(path.join('.'), name);
+    if (Array.isArray(value)) value.forEach((_, i) => origins.set(`${path.join('.')}.${i}`, name));
+  };
 
+  const brokers = env['EASTWATCH_KAFKA_BROKERS'];
+  if (brokers) {
+    const list = brokers.split(',').map((b) => b.trim());
+    override('EASTWATCH_KAFKA_BROKERS', ['kafka', 'brokers'], list);
+  }
   const url = env['EASTWATCH_CLICKHOUSE_URL'];
-  if (url) setPath(raw, ['clickhouse', 'url'], url);
+  if (url) override('EASTWATCH_CLICKHOUSE_URL', ['clickhouse', 'url'], url);
 
   const database = env['EASTWATCH_CLICKHOUSE_DATABASE'];
-  if (database) setPath(raw, ['clickhouse', 'database'], database);
+  if (database) override('EASTWATCH_CLICKHOUSE_DATABASE', ['clickhouse', 'database'], database);
 
   const user = env['EASTWATCH_CLICKHOUSE_USER'];
-  if (user) setPath(raw, ['clickhouse', 'username'], user);
+  if (user) override('EASTWATCH_CLICKHOUSE_USER', ['clickhouse', 'username'], user);
 
   if (env['EASTWATCH_CLICKHOUSE_PASSWORD']) {
     setPath(raw, ['clickhouse', 'password'], { env: 'EASTWATCH_CLICKHOUSE_PASSWORD' });
   } else if (env['EASTWATCH_CLICKHOUSE_PASSWORD_FILE']) {
     setPath(raw, ['clickhouse', 'password'], { file: env['EASTWATCH_CLICKHOUSE_PASSWORD_FILE'] });
   }
+  return origins;
 }
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
@@ -176,7 +197,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Formats each validation issue as `key: problem (got VALUE)`. */
-function formatIssues(error: z.ZodError, raw: unknown): string {
+const SECRET_KEY = /password|secret|token|credentialkey|apikey|bearer/i;
+
+/** Returns true for a key that holds a secret reference, whose value must never be printed. */
+function isSecretKey(path: PropertyKey[]): boolean {
+  return path.some((segment) => typeof segment === 'string' && SECRET_KEY.test(segment));
+}
+
+function formatIssues(
+  error: z.ZodError,
+  raw: unknown,
+  origins: ReadonlyMap<string, string>,
+): string {
   return error.issues
     .map((issue) => {
       const key = issue.path.join('.') || '(root)';
@@ -185,8 +217,14 @@ function formatIssues(error: z.ZodError, raw: unknown): string {
         const names = keys.map((k) => (key === '(root)' ? String(k) : `${key}.${String(k)}`));
         return `  ${names.join(', ')}: unknown key; remove it or check its spelling`;
       }
-      const got = describeValue(valueAt(raw, issue.path));
-      return `  ${key}: ${issue.message} (got ${got})`;
+      const value = valueAt(raw, issue.path);
+      const origin = origins.get(key);
+      const from = origin === undefined ? '' : `, from ${origin}`;
+      if (isSecretKey(issue.path)) {
+        // The value may be the secret itself, written in clear: never repeat it.
+        return `  ${key}: must be { "env": "NAME" } or { "file": "/path" }, a reference to the secret rather than the secret itself (value hidden${from})`;
+      }
+      return `  ${key}: ${issue.message} (got ${describeValue(value)}${from})`;
     })
     .join('\n');
 }

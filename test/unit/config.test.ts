@@ -66,6 +66,38 @@ describe('configuration', () => {
     expect(() => loadConfig({ file: '/nonexistent/eastwatch.json', env: {} })).toThrow(ConfigError);
   });
 
+  it('hides a secret written in clear', () => {
+    const attempt = () =>
+      parseConfig({
+        kafka: { sasl: { mechanism: 'plain', username: 'u', password: 'pw-in-clear' } },
+        ingest: { credentialKey: 'hunter2-plain-secret' },
+      });
+    expect(attempt).toThrow(
+      /kafka\.sasl\.password: must be \{ "env": "NAME" \} or \{ "file": "\/path" \}/,
+    );
+    expect(attempt).toThrow(/ingest\.credentialKey: must be/);
+    let message = '';
+    try {
+      attempt();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain('pw-in-clear');
+    expect(message).not.toContain('hunter2-plain-secret');
+  });
+
+  it('names the variable a bad value came from', () => {
+    expect(() =>
+      loadConfig({ file: writeConfig({}), env: { EASTWATCH_KAFKA_BROKERS: 'localhost' } }),
+    ).toThrow(/kafka\.brokers\.0: .* \(got "localhost", from EASTWATCH_KAFKA_BROKERS\)/);
+  });
+
+  it('reads an empty file as all defaults', () => {
+    expect(loadConfig({ file: writeConfig(''), env: {} }).kafka.brokers).toEqual([
+      '127.0.0.1:9092',
+    ]);
+  });
+
   it('takes the ClickHouse password from the environment by reference', () => {
     const config = loadConfig({
       file: writeConfig({}),
