@@ -17,8 +17,23 @@ const REDACTED_PATHS = [
   '*.headers["x-api-key"]',
 ];
 
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Returns the level named by `EASTWATCH_LOG_LEVEL`, `info` when unset. An unknown name stops the
+ * process with the allowed names, since the logger exists before any error reporting does.
+ */
+export function logLevelFromEnv(value: string | undefined): string {
+  if (value === undefined || value === '') return 'info';
+  if (LEVELS.includes(value)) return value;
+  process.stderr.write(
+    `error: EASTWATCH_LOG_LEVEL=${JSON.stringify(value.slice(0, 40))} is not a log level; use one of ${LEVELS.join(', ')}\n`,
+  );
+  process.exit(2);
+}
+
 function createRootLogger(): Logger {
-  const level = process.env['EASTWATCH_LOG_LEVEL'] ?? 'info';
+  const level = logLevelFromEnv(process.env['EASTWATCH_LOG_LEVEL']);
   // Logs go to stderr so that a command's stdout stays machine-readable.
   return pino(
     {
