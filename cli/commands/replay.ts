@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import type { Alert } from '../../alerts/alert.ts';
@@ -42,7 +42,8 @@ export function registerReplay(program: Command): void {
     .option('--time-zone <zone>', 'IANA time zone of timestamps without an offset (default UTC)')
     .action(async (files: string[], flags: ReplayFlags, command: Command) => {
       const config = configFor(command);
-      const output = createWriteStream(flags.alerts, { flags: 'w' });
+      checkInputs(files);
+      const output = await openOutput(flags.alerts);
       const summary = await replay({
         files,
         source: {
@@ -63,6 +64,29 @@ export function registerReplay(program: Command): void {
       await once(output, 'finish');
       printSummary(summary, flags.alerts);
     });
+}
+
+function checkInputs(files: string[]): void {
+  for (const file of files) {
+    if (!existsSync(file)) throw new ConfigError(`log file ${file} does not exist; check the path`);
+    if (!statSync(file).isFile()) {
+      throw new ConfigError(`${file} is not a file; name the log files themselves, not a folder`);
+    }
+  }
+}
+
+/** Opens the alerts file before any work, so a bad path fails at once and names itself. */
+async function openOutput(path: string): Promise<WriteStream> {
+  const output = createWriteStream(path, { flags: 'w' });
+  try {
+    await once(output, 'open');
+  } catch (cause) {
+    throw new ConfigError(
+      `cannot write the alerts file ${path}; check that its folder exists and is writable`,
+      { cause },
+    );
+  }
+  return output;
 }
 
 function parseFormat(format: string): LogFormat {
