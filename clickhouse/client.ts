@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseConfig } from '../core/config.ts';
 import { EastwatchError } from '../core/errors.ts';
 import { resolveSecret } from '../core/secret.ts';
@@ -39,6 +39,9 @@ export function createClickHouse(
     application: 'eastwatch',
     // 18.16 has no `date_time_input_format` or the newer JSON settings; send none by default.
     clickhouse_settings: {},
+    // Failures reach the caller as errors and are logged once there, as JSON; the client's own
+    // multi-line text log would repeat them.
+    log: { level: ClickHouseLogLevel.OFF },
   });
 }
 
@@ -54,6 +57,14 @@ export function isTransientClickHouseFailure(error: unknown): boolean {
   return typeof code === 'string' && ['159', '202', '241', '252'].includes(code);
 }
 
+function failureMessage(what: string, cause: unknown): string {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (code === 'ECONNREFUSED') {
+    return `${what}: the server refused the connection; start it with \`eastwatch stack up\` or check clickhouse.url`;
+  }
+  return what;
+}
+
 /** Runs a statement that returns no rows, wrapping failures with their verdict. */
 export async function execute(
   client: ClickHouseClient,
@@ -63,7 +74,7 @@ export async function execute(
   try {
     await client.command({ query: statement.text });
   } catch (cause) {
-    throw new ClickHouseError('ClickHouse statement failed', {
+    throw new ClickHouseError(failureMessage('ClickHouse statement failed', cause), {
       cause,
       retriable: isTransientClickHouseFailure(cause),
       ...(table === undefined ? {} : { table }),
@@ -81,7 +92,7 @@ export async function queryRows<Row>(
     const result = await client.query({ query: statement.text, format: 'JSONEachRow' });
     return await result.json<Row>();
   } catch (cause) {
-    throw new ClickHouseError('ClickHouse query failed', {
+    throw new ClickHouseError(failureMessage('ClickHouse query failed', cause), {
       cause,
       retriable: isTransientClickHouseFailure(cause),
       ...(table === undefined ? {} : { table }),
