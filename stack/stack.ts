@@ -82,12 +82,26 @@ function services(stack: StackConfig): Service[] {
  */
 export async function stackUp(stack: StackConfig): Promise<ServiceStatus[]> {
   mkdirSync(resolve(stack.dir), { recursive: true });
-  for (const service of services(stack)) await startService(service, stack);
+  const started: Service[] = [];
+  try {
+    for (const service of services(stack)) {
+      if (await startService(service, stack)) started.push(service);
+    }
+  } catch (error) {
+    // A failed `up` leaves nothing half started: what this call started is stopped again.
+    for (const service of started.reverse()) {
+      await stopProcess(service.process);
+      log.info({ service: service.name }, 'service stopped after failed start');
+    }
+    throw error;
+  }
   return stackStatus(stack);
 }
 
-async function startService(service: Service, stack: StackConfig): Promise<void> {
+/** Starts a service unless it runs, and waits for it. Returns true when this call started it. */
+async function startService(service: Service, stack: StackConfig): Promise<boolean> {
   const pid = runningPid(service.process);
+  let startedHere = false;
   if (pid !== undefined) {
     log.info({ service: service.name, pid }, 'service already running');
   } else {
@@ -100,16 +114,19 @@ async function startService(service: Service, stack: StackConfig): Promise<void>
     service.prepare();
     const { command, args } = service.command();
     const started = startDetached(service.process, command, args, service.log);
+    startedHere = true;
     log.info({ service: service.name, pid: started, port: service.port }, 'service started');
   }
 
   const ready = await waitFor(service.ready, stack.startTimeoutMs);
   if (!ready) {
+    if (startedHere) await stopProcess(service.process);
     throw new StackSetupError(
       `${service.name} did not answer on 127.0.0.1:${service.port} within ${stack.startTimeoutMs} ms; see ${service.log}`,
     );
   }
   log.info({ service: service.name, port: service.port }, 'service ready');
+  return startedHere;
 }
 
 /** Stops the processes that `up` started, and only those. Returns what was stopped. */

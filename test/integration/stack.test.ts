@@ -57,6 +57,25 @@ describe('stack lifecycle', () => {
     expect(await stackDown(stack)).toEqual([]);
   });
 
+  it('stops what it started when a later service fails', async () => {
+    const stack = isolatedStack(20);
+    stacks.push(stack);
+    const kafkaBlocker = createServer();
+    await new Promise<void>((done) => kafkaBlocker.listen(stack.kafkaPort, '127.0.0.1', done));
+
+    try {
+      await expect(stackUp(stack)).rejects.toThrow(`port ${stack.kafkaPort} for kafka is taken`);
+      const after = await stackStatus(stack);
+      expect(after.map((s) => [s.name, s.running])).toEqual([
+        ['clickhouse', false],
+        ['kafka', false],
+      ]);
+      expect(await isPortOpen(stack.clickhouseHttpPort)).toBe(false);
+    } finally {
+      kafkaBlocker.close();
+    }
+  });
+
   it('names a port taken by another process', async () => {
     const stack = isolatedStack(10);
     stacks.push(stack);
