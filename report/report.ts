@@ -100,7 +100,8 @@ function timeline(data: NonNullable<ReportData['timeline']>, alerts: Alert[]): H
   const marks = alerts
     .filter((a) => a.principal === data.principal)
     .map(
-      (a) =>
+      // Labels step down one line each, so alerts minutes apart do not print over each other.
+      (a, i) =>
         html`<line
             x1="${x(a.timestamp).toFixed(1)}"
             x2="${x(a.timestamp).toFixed(1)}"
@@ -109,7 +110,7 @@ function timeline(data: NonNullable<ReportData['timeline']>, alerts: Alert[]): H
             stroke="#000"
             stroke-dasharray="4 2"
           ></line
-          ><text x="${(x(a.timestamp) + 4).toFixed(1)}" y="12" font-size="11"
+          ><text x="${(x(a.timestamp) + 4).toFixed(1)}" y="${12 + 13 * (i % 8)}" font-size="11"
             >alert ${a.severity} ${localTime(a.timestamp, data.timeZone)}</text
           >`,
     );

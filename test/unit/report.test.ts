@@ -68,6 +68,13 @@ describe('report', () => {
     expect(page).toContain('alert critical Thu 3 Dec 03:14 EST');
   });
 
+  it('steps alert labels down one line each', () => {
+    const second = { ...alert, id: 'a2', timestamp: alert.timestamp + 60_000 };
+    const page = renderReport({ ...data(), alerts: [alert, second] });
+    expect(page).toMatch(/y="12" font-size="11"\s*>alert critical/);
+    expect(page).toMatch(/y="25" font-size="11"\s*>alert critical/);
+  });
+
   it('draws one heat-map cell per hour of the week', () => {
     const page = renderReport(data());
     expect(page.match(/<title>/g)).toHaveLength(168 + 1);
