@@ -102,7 +102,15 @@ export class IngestConsumer {
   async #run(): Promise<void> {
     const consumerConfig = this.#options.config.ingest.consumer;
     await Promise.all([this.#consumer.connect(), this.#producer.connect(), this.#admin.connect()]);
-    await this.#createDeadLetterTopics();
+    const existing = new Set(await this.#admin.listTopics());
+    const missing = this.topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `topic ${missing.join(', ')} does not exist on ${this.#options.config.kafka.brokers.join(', ')}; ` +
+          'create it, or check --topic and ingest.sources',
+      );
+    }
+    await this.#createDeadLetterTopics(existing);
     await this.#startMetrics();
 
     await this.#consumer.subscribe({
@@ -176,10 +184,12 @@ export class IngestConsumer {
   }
 
   /** Creates missing dead-letter topics with as many partitions as their source topic. */
-  async #createDeadLetterTopics(): Promise<void> {
+  async #createDeadLetterTopics(existing: ReadonlySet<string>): Promise<void> {
     const suffix = this.#options.config.ingest.consumer.deadLetterSuffix;
+    const sources = this.topics.filter((t) => !existing.has(`${t}${suffix}`));
+    if (sources.length === 0) return;
     try {
-      const metadata = await this.#admin.fetchTopicMetadata({ topics: this.topics });
+      const metadata = await this.#admin.fetchTopicMetadata({ topics: sources });
       const topics = metadata.topics.map((t) => ({
         topic: `${t.name}${suffix}`,
         numPartitions: t.partitions.length,
