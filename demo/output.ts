@@ -12,9 +12,14 @@ export function printSummary(
   facts: DemoFacts,
   receiver: WebhookReceiver,
   incidentPrincipal: string,
+  deadLetters: ReadonlyMap<string, number>,
 ): void {
-  say('events ingested per topic (each event counted once):');
-  for (const t of facts.eventsPerTopic) say(`    ${t.topic.padEnd(40)} ${t.events}`);
+  say('events ingested per topic (each event counted once), and records dead-lettered:');
+  for (const t of facts.eventsPerTopic) {
+    const dead = deadLetters.get(t.topic) ?? 0;
+    const note = dead > 0 ? `   ${dead} unparseable record(s) in ${t.topic}.dlq` : '';
+    say(`    ${t.topic.padEnd(40)} ${String(t.events).padStart(6)}${note}`);
+  }
   const mature = [...facts.baselines.values()].filter((b) => b.mature).length;
   say(`principals baselined: ${facts.baselines.size} (${mature} mature)`);
 
@@ -34,9 +39,18 @@ export function printSummary(
   );
 
   const decisions = facts.decisions.filter((d) => d.principal === incidentPrincipal);
-  if (decisions.length === 0) say(`revocation: no decision recorded for ${incidentPrincipal}`);
-  for (const d of decisions)
-    say(`revocation (${d.mode}): ${d.decision} ${d.principal}: ${d.reason}`);
+  const first = decisions[0];
+  if (!first) {
+    say(`revocation: no decision recorded for ${incidentPrincipal}`);
+    return;
+  }
+  const decision = first.decision.replace('_', ' ');
+  say(`revocation (${first.mode}): ${decision} ${first.principal}'s credential (${first.reason})`);
+  const later = decisions.length - 1;
+  if (later > 0) {
+    const reasons = [...new Set(decisions.slice(1).map((d) => d.reason))].join(', ');
+    say(`    ${later} later alert(s) of the same incident: not revoked twice (${reasons})`);
+  }
 }
 
 /** Prints the calls of the incident's principal that the approved policy would deny. */

@@ -15,6 +15,7 @@ import {
 } from './gateway-traffic.ts';
 import { runCli, startCli, stopCli } from './processes.ts';
 import { produceWithKcat } from './produce.ts';
+import { countDeadLetters, removeDemoData } from './cleanup.ts';
 import { WebhookReceiver } from './receiver.ts';
 import { loadDemoSources } from './sources.ts';
 import { printPolicyDiff, printSummary, writeReport } from './output.ts';
@@ -181,10 +182,12 @@ async function runPipeline(options: DemoOptions, ctx: RunContext): Promise<DemoR
   );
 
   say('6/6 summary');
+  const topics = [...sources.map((s) => topicOf(prefix, s.name)), gateway];
+  const deadLetters = await countDeadLetters(options.config, topics, '.dlq');
   const client = createClickHouse({ ...options.config.clickhouse, database });
   try {
     const facts = await readDemoFacts(client);
-    printSummary(say, facts, receiver, CHAT_BOT.principal);
+    printSummary(say, facts, receiver, CHAT_BOT.principal, deadLetters);
     printPolicyDiff(say, JSON.parse(diff) as PolicyDiff, CHAT_BOT.principal);
     const reportPath = await writeReport(client, facts, options.outDir, CHAT_BOT.principal, nowMs);
     say(`report written to ${reportPath}`);
@@ -197,6 +200,13 @@ async function runPipeline(options: DemoOptions, ctx: RunContext): Promise<DemoR
     return { alerted, reportPath };
   } finally {
     await client.close();
+    if (options.keepStack) {
+      say(
+        `data kept: database ${database}, topics ${prefix}.*; run with EASTWATCH_CONFIG=${configFile} to explore`,
+      );
+    } else {
+      await removeDemoData(options.config, database, prefix);
+    }
   }
 }
 
