@@ -6,7 +6,7 @@ import {
 } from '../clickhouse/client.ts';
 import { migrate } from '../clickhouse/migrate.ts';
 import { ident, sql } from '../clickhouse/sql.ts';
-import { parseConfig } from '../core/config.ts';
+import { loadConfig } from '../core/config.ts';
 import { trainConfigSchema } from '../models/config.ts';
 import { runTraining } from '../models/trainer.ts';
 import { loadavg } from 'node:os';
@@ -85,7 +85,9 @@ function sampleClickHouseMemory(client: ClickHouseClient, marker: string) {
 
 async function measure(events: number, runs: number): Promise<Measurement> {
   const database = `ew_bench_train_${events}_${Date.now().toString(36)}`;
-  const config = parseConfig({ clickhouse: { database, requestTimeoutMs: REQUEST_TIMEOUT_MS } });
+  const config = loadConfig({
+    overrides: { clickhouse: { database, requestTimeoutMs: REQUEST_TIMEOUT_MS } },
+  });
   await migrate(config.clickhouse);
   const client = createClickHouse(config.clickhouse);
   const monitor = createClickHouse(config.clickhouse);
