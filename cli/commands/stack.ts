@@ -30,12 +30,14 @@ export function registerStack(program: Command): void {
       const stopped = await stackDown(config);
       for (const s of stopped) print(`${s.name.padEnd(10)} stopped (pid ${s.pid})`);
       const left = (await stackStatus(config)).filter((s) => s.running);
-      print(
-        left.length === 0
-          ? 'no stack process is running'
-          : `still running: ${left.map((s) => s.name).join(', ')}`,
-      );
-      if (left.length > 0) process.exitCode = 1;
+      if (left.length > 0) {
+        print(`still running: ${left.map((s) => s.name).join(', ')}`);
+        process.exitCode = 1;
+      } else {
+        print(
+          stopped.length > 0 ? 'every stack process is stopped' : 'no stack process was running',
+        );
+      }
     });
 
   stack
