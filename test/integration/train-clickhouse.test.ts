@@ -63,9 +63,12 @@ describe('training from ClickHouse', () => {
   beforeAll(async () => {
     db = await createTestDatabase('ew_train');
     const rows = events.map(accessEventRow);
-    // A replayed event: the same principal, timestamp and id stored twice must count once.
+    // A replayed event: the same principal, timestamp and id stored twice must count once, both
+    // within one insert and in a part of its own that no merge has collapsed yet.
     rows.push(accessEventRow(traffic[5]!));
     await db.client.insert({ table: 'access_events', values: rows, format: 'JSONEachRow' });
+    const replayed = [accessEventRow(traffic[6]!)];
+    await db.client.insert({ table: 'access_events', values: replayed, format: 'JSONEachRow' });
     await db.client.insert({
       table: 'alerts',
       format: 'JSONEachRow',
