@@ -188,11 +188,20 @@ export function registerPolicy(program: Command): void {
       process.env['USER'] ?? 'unknown',
     )
     .action(async (version: string, options: { by: string }, command: Command) => {
+      const startedMs = Date.now();
       const number = parsePositiveInteger(version);
       const approved = await withClient(configFor(command), (client) =>
         approvePolicyVersion(client, number, { approvedBy: options.by }),
       );
-      print(`policy version ${approved.version} approved by ${approved.approvedBy}`);
+      // Approving the version already in force changes nothing; say who approved it and when.
+      const when = new Date(approved.approvedAtMs).toISOString();
+      const already =
+        approved.approvedBy !== options.by || (approved.approvedAtMs ?? 0) < startedMs;
+      print(
+        already
+          ? `policy version ${approved.version} is already approved, by ${approved.approvedBy} at ${when}; nothing changed`
+          : `policy version ${approved.version} approved by ${approved.approvedBy}`,
+      );
     });
 
   policy
