@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ConfigError } from '../../core/errors.ts';
 
 /** Prometheus metrics of the ingest consumer, in a registry of its own. */
 export class IngestMetrics {
@@ -68,7 +69,15 @@ export async function serveMetrics(
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE') return reject(err);
+      reject(
+        new ConfigError(
+          `metrics port ${host}:${port} is in use; set --metrics-port or ingest.consumer.metricsPort to a free port, or 0 for none`,
+          { cause: err },
+        ),
+      );
+    });
     server.listen(port, host, () => resolve());
   });
 
