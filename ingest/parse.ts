@@ -82,9 +82,14 @@ function validSource(source: SourceConfig | SourceConfigInput): SourceConfig {
   const result = sourceConfigSchema.safeParse(source);
   if (!result.success) {
     const topic = typeof source.topic === 'string' ? source.topic : '(unnamed)';
-    throw new ConfigError(`ingest source ${topic}: ${result.error.message}`, {
-      cause: result.error,
+    const problems = result.error.issues.map((issue) => {
+      const key = issue.path.join('.') || '(source)';
+      const value = (source as Record<string, unknown>)[String(issue.path[0] ?? '')];
+      const got =
+        issue.path.length === 1 && value !== undefined ? ` (got ${JSON.stringify(value)})` : '';
+      return `${key}: ${issue.message}${got}`;
     });
+    throw new ConfigError(`ingest source ${topic}: ${problems.join('; ')}`);
   }
   return result.data;
 }
