@@ -1,3 +1,4 @@
+import { toRow, type AccessEventRow } from '../../ingest/consumer/writer.ts';
 import type { AccessEvent } from '../../schemas/access-event.ts';
 
 /** Returns an access event with defaults for every field the test does not set. */
@@ -83,26 +84,7 @@ export function generateTraffic(options: {
   return events;
 }
 
-/** Converts an event to a row of the access_events table. */
-export function accessEventRow(event: AccessEvent): Record<string, unknown> {
-  return {
-    id: event.id,
-    timestamp: event.timestamp,
-    principal: event.principal,
-    credential: event.credential,
-    source_ip: event.sourceIp,
-    user_agent: event.userAgent,
-    method: event.method,
-    host: event.host,
-    path: event.path,
-    route: event.route,
-    status: event.status,
-    bytes_in: event.bytesIn,
-    bytes_out: event.bytesOut,
-    duration_ms: event.durationMs,
-    proxy: event.proxy,
-    topic: event.topic,
-    partition: event.partition,
-    offset: event.offset,
-  };
+/** Converts an event to a row of the access_events table, as ingest writes it. */
+export function accessEventRow(event: AccessEvent): AccessEventRow {
+  return toRow(event);
 }
