@@ -55,7 +55,7 @@ export const stackConfigSchema = z
     kafkaControllerPort: port.default(9093),
     clickhouseHttpPort: port.default(8123),
     clickhouseTcpPort: port.default(9000),
-    /** How long `stack up` waits for each service to answer, in milliseconds. */
+    /** How long `stack up` waits for each service to respond, in milliseconds. */
     startTimeoutMs: z.number().int().positive().default(90_000),
   })
   .prefault({});
@@ -199,7 +199,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Formats each validation issue as `key: problem (got VALUE)`. */
 const SECRET_KEY = /password|secret|token|credentialkey|apikey|bearer/i;
 
-/** Returns true for a key that holds a secret reference, whose value must never be printed. */
+/** Returns true for a key that contains a secret reference, whose value must never be printed. */
 function isSecretKey(path: PropertyKey[]): boolean {
   return path.some((segment) => typeof segment === 'string' && SECRET_KEY.test(segment));
 }

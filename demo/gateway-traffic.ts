@@ -4,9 +4,9 @@ import { SeededRandom } from './random.ts';
 
 /**
  * East-west traffic of an internal API gateway, as Envoy JSON access-log lines, for the service
- * accounts of a small company. It is generated (seeded, so every run gives the same lines)
- * because public logs of internal service-to-service calls do not exist; the public samples that
- * the demo also replays carry no service accounts. Each account has a routine: which hosts and
+ * accounts of a small company. It is generated with a seed, so every run gives the same lines.
+ * It is generated because no public log of internal service-to-service calls exists, and the
+ * public samples that the demo also replays carry no service accounts. Each account has a routine: which hosts and
  * routes it calls, from which addresses, with which client, in which hours of its time zone.
  */
 
@@ -41,7 +41,7 @@ export function serviceToken(principal: string, signingKey: string): string {
 const issueId = (rng: SeededRandom): string => String(rng.int(84_000, 84_040));
 const pageId = (rng: SeededRandom): string => String(rng.int(1_310_000, 1_310_025));
 
-/** The chat-bot integration: answers chat questions from the wiki and comments on tickets. */
+/** The chat-bot integration: replies to chat questions from the wiki and comments on tickets. */
 export const CHAT_BOT: ServiceRoutine = {
   principal: 'svc-chatbot',
   timeZone: 'America/New_York',
@@ -189,6 +189,12 @@ function randomUUIDFrom(rng: SeededRandom): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
 }
 
+/** Returns 404 for about one call in a hundred, else 201 for a POST and 200 for the rest. */
+function statusOf(method: string, rng: SeededRandom): number {
+  if (rng.next() < 0.01) return 404;
+  return method === 'POST' ? 201 : 200;
+}
+
 function pickCall(routine: ServiceRoutine, rng: SeededRandom): ServiceRoutine['calls'][number] {
   const total = routine.calls.reduce((sum, c) => sum + c.weight, 0);
   let roll = rng.next() * total;
@@ -222,7 +228,7 @@ export function generateRoutineTraffic(
           method: call.method,
           host: call.host,
           path: call.path(rng),
-          status: rng.next() < 0.01 ? 404 : call.method === 'POST' ? 201 : 200,
+          status: statusOf(call.method, rng),
           bytesOut: rng.int(routine.bytesOut[0], routine.bytesOut[1]),
           sourceIp: rng.pick(routine.sourceIps),
           userAgent: routine.userAgent,
@@ -243,7 +249,7 @@ export function generateRoutineTraffic(
 export const ATTACKER_IP = '203.0.113.45';
 
 /**
- * The incident: the chat-bot's leaked token used from a new network at night. Four minutes of
+ * Generates the incident: the chat-bot's leaked token used from a new network at night. Four minutes of
  * probing the wiki and ticket APIs the bot never calls, then paging through hundreds of tickets.
  */
 export function generateIncident(startMs: number, signingKey: string, seed = 7): GatewayLine[] {

@@ -25,7 +25,7 @@ export class WebhookReceiver {
   readonly received: ReceivedAlert[] = [];
   /** Requests rejected by signature verification, by reason. */
   readonly rejected = new Map<string, number>();
-  /** Deliveries of an id already accepted (retries), answered 200 and not counted again. */
+  /** Deliveries of an id already accepted (retries), acknowledged with 200 and not counted again. */
   duplicates = 0;
   readonly #replayCache = new MemoryReplayCache();
   readonly #server: Server;

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 /**
  * Moves the timestamps of real log lines by a fixed offset, so that a sample recorded years ago
  * can be replayed as recent history. Each function returns the line with its timestamp replaced
- * and everything else unchanged, or the line as it was when it carries no timestamp it knows.
+ * and everything else unchanged, or the line as it was when it carries no timestamp in a supported form.
  */
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

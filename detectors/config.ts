@@ -68,7 +68,7 @@ export const detectorsConfigSchema = z
     errorBurst: z
       .strictObject({
         enabled: z.boolean().default(true),
-        /** 401, 403 and 404 answers in the window needed before anything is reported. */
+        /** 401, 403 and 404 responses in the window needed before anything is reported. */
         minErrors: positiveInt.default(20),
         /** Errors must exceed this multiple of the count the baseline's error ratios predict. */
         minRatio: positive.default(4),

@@ -7,7 +7,7 @@ import { round2 } from './robust.ts';
 type ErrorBurstThresholds = DetectorsConfig['errorBurst'];
 
 /**
- * A burst of 401, 403 and 404 answers in the detector window: at least `minErrors`, and more
+ * A burst of 401, 403 and 404 responses in the detector window: at least `minErrors`, and more
  * than `minRatio` times what the baseline's (or the peer prior's) error ratios predict for the
  * window's request count. Probing for ids and permissions produces such bursts.
  */
@@ -31,7 +31,7 @@ export function createErrorBurstDetector(thresholds: ErrorBurstThresholds): Dete
 
       const score = clampScore(0.5 + (0.5 * (errors - threshold)) / threshold);
       const explanation =
-        `${input.event.principal} received ${errors} answers 401, 403 or 404 within the window ` +
+        `${input.event.principal} received ${errors} responses 401, 403 or 404 within the window ` +
         `(${totals.unauthorized} unauthorized, ${totals.forbidden} forbidden, ` +
         `${totals.notFound} not found, about ${Math.round(expected)} expected); ` +
         `someone may be probing with the credential.`;

@@ -108,7 +108,7 @@ function cachedProfile(
  * Removes the pseudo-count floor from a smoothed profile. The floor is the probability of a slot
  * with no activity. With the raw counts at hand it is read off a slot whose count is 0, and is 0
  * when every slot was active, so an account that runs around the clock has no idle hour. Without
- * counts (a peer prior) the smallest probability stands in for it.
+ * counts (a peer prior) the smallest probability is used instead.
  */
 export function observedShares(
   probability: readonly number[],

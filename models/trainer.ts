@@ -22,7 +22,7 @@ export interface TrainRunOptions {
   /** Most principals read per batch of rollup queries. */
   batchPrincipals?: number;
   /**
-   * Most events per batch (a principal with more still forms its own batch). Batches bound the
+   * Maximum events per batch (a principal with more still forms its own batch). Batches bound the
    * trainer's memory, and fewer, larger batches save the fixed cost of each FINAL query.
    */
   batchEvents?: number;

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Alert } from '../alerts/alert.ts';
 import { html, type Html } from './html.ts';
 
-/** What the incident report shows. Times are UTC milliseconds. */
+/** Content of the incident report. Times are UTC milliseconds. */
 export interface ReportData {
   generatedAtMs: number;
   title: string;

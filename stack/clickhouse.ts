@@ -66,7 +66,7 @@ function serverConfig(paths: ClickHousePaths, stack: StackConfig): string {
 `;
 }
 
-/** The default user, with no password, reachable from loopback only. */
+/** Writes the default user: no password, reachable from loopback only. */
 function usersConfig(): string {
   return `<?xml version="1.0"?>
 <yandex>
@@ -104,7 +104,7 @@ export function clickhouseCommand(paths: ClickHousePaths): { command: string; ar
   return { command: 'clickhouse-server', args: [`--config-file=${paths.config}`] };
 }
 
-/** Returns true when the HTTP interface answers `/ping`. */
+/** Returns true when the HTTP interface responds `Ok.` to `/ping`. */
 export async function clickhouseReady(port: number): Promise<boolean> {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/ping`, {

@@ -118,7 +118,7 @@ export function kafkaCommand(paths: KafkaPaths): { command: string; args: string
 
 /**
  * Returns true when the broker serves metadata and its group coordinator responds. The first
- * consumer group of a new broker creates `__consumer_offsets`; doing that here means tests and the
+ * consumer group of a new broker creates `__consumer_offsets`. Doing that here means tests and the
  * demo never meet a coordinator that is still loading.
  */
 export async function kafkaReady(port: number): Promise<boolean> {

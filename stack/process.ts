@@ -78,7 +78,7 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-  // A zombie still answers signal 0; it has exited for our purposes.
+  // A zombie still accepts signal 0, but it has exited for our purposes.
   try {
     return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {

@@ -19,7 +19,7 @@ import {
   type ManagedProcess,
 } from './process.ts';
 
-/** What `stack status` reports for one service. */
+/** Status of one service, as `stack status` reports it. */
 export interface ServiceStatus {
   name: 'kafka' | 'clickhouse';
   running: boolean;
@@ -78,7 +78,7 @@ function services(stack: StackConfig): Service[] {
 
 /**
  * Installs what is missing, starts ClickHouse and the Kafka broker on loopback, and waits until
- * both answer. Services that already run are left alone, so `up` twice is safe.
+ * both respond. Services that already run are left alone, so `up` twice is safe.
  */
 export async function stackUp(stack: StackConfig): Promise<ServiceStatus[]> {
   mkdirSync(resolve(stack.dir), { recursive: true });
@@ -122,7 +122,7 @@ async function startService(service: Service, stack: StackConfig): Promise<boole
   if (!ready) {
     if (startedHere) await stopProcess(service.process);
     throw new StackSetupError(
-      `${service.name} did not answer on 127.0.0.1:${service.port} within ${stack.startTimeoutMs} ms; see ${service.log}`,
+      `${service.name} did not respond on 127.0.0.1:${service.port} within ${stack.startTimeoutMs} ms; see ${service.log}`,
     );
   }
   log.info({ service: service.name, port: service.port }, 'service ready');
@@ -132,7 +132,7 @@ async function startService(service: Service, stack: StackConfig): Promise<boole
 /** Stops the processes that `up` started, and only those. Returns what was stopped. */
 export async function stackDown(stack: StackConfig): Promise<{ name: string; pid: number }[]> {
   const stopped: { name: string; pid: number }[] = [];
-  // Kafka first: it holds no data in ClickHouse, but stopping it first ends client retries sooner.
+  // Kafka first: it stores nothing in ClickHouse, and stopping it first ends client retries sooner.
   for (const service of services(stack).reverse()) {
     const pid = await stopProcess(service.process);
     if (pid !== undefined) {

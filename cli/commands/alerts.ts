@@ -65,7 +65,7 @@ export function registerAlerts(program: Command): void {
           }),
         );
         for (const row of rows) print(options.json ? JSON.stringify(row) : formatAlert(row));
-        // JSON output stays empty for scripts; a person is told that nothing matched.
+        // JSON output stays empty for scripts, and a person reads that nothing matched.
         if (rows.length === 0 && !options.json) {
           print(options.status ? `no ${options.status} alerts` : 'no alerts');
         }

@@ -193,7 +193,7 @@ export function registerPolicy(program: Command): void {
       const approved = await withClient(configFor(command), (client) =>
         approvePolicyVersion(client, number, { approvedBy: options.by }),
       );
-      // Approving the version already in force changes nothing; say who approved it and when.
+      // Approving the version already in force changes nothing, so print who approved it and when.
       const when = new Date(approved.approvedAtMs).toISOString();
       const already =
         approved.approvedBy !== options.by || (approved.approvedAtMs ?? 0) < startedMs;

@@ -4,7 +4,8 @@ import { configFor, print } from '../context.ts';
 
 function printStatus(statuses: ServiceStatus[]): void {
   for (const s of statuses) {
-    const state = s.running ? (s.ready ? 'running' : 'starting') : 'stopped';
+    let state = 'stopped';
+    if (s.running) state = s.ready ? 'running' : 'starting';
     const pid = s.pid === undefined ? '' : ` pid ${s.pid}`;
     print(`${s.name.padEnd(10)} ${state.padEnd(8)} ${s.address}${pid}  log ${s.log}`);
   }

@@ -2,7 +2,7 @@ import { xfccUri } from '../normalize/principal.ts';
 import type { JsonObject } from './json-fields.ts';
 import type { RawRequest } from './raw-request.ts';
 
-/** The most headers copied from one record, which bounds the work on a record with many keys. */
+/** Maximum headers copied from one record, which bounds the work on a record with many keys. */
 const MAX_HEADERS = 256;
 
 /**

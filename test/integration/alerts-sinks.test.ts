@@ -195,7 +195,7 @@ describe('alert sinks', () => {
     await flaky.close();
 
     expect(times).toHaveLength(3);
-    // Backoff alone would retry within 50 ms; the open breaker holds the probe for 600 ms.
+    // Backoff alone would retry within 50 ms, but the open breaker delays the probe to 600 ms.
     expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(550);
   });
 

@@ -146,7 +146,7 @@ describe('error-burst detector', () => {
     expect(findings.slice(0, 19).every((f) => f === undefined)).toBe(true);
     expect(lastOf(findings)?.score).toBe(0.5);
     expect(lastOf(findings)?.explanation).toBe(
-      'billing-bot received 20 answers 401, 403 or 404 within the window (0 unauthorized, ' +
+      'billing-bot received 20 responses 401, 403 or 404 within the window (0 unauthorized, ' +
         '0 forbidden, 20 not found, about 0 expected); someone may be probing with the credential.',
     );
   });
